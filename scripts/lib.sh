@@ -1,0 +1,73 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# Shared settings and helpers for the pnuma scripts. Sourced, never run.
+#
+# Layout of the build folder ($PNUMA_BUILD, default <repo>/build, ignored by
+# git):
+#   linux/          Debian's linux-source-6.12 tree, plus the overlay and
+#                   the patch queue (scripts/pnuma-tree)
+#   pristine/       base copies of the files the patch queue edits
+#   obj-pnuma/      kernel objects, CONFIG_PNUMA=y (scripts/pnuma-kernel)
+#   obj-nopnuma/    kernel objects, CONFIG_PNUMA=n
+#   kselftest/      installed kselftests (scripts/pnuma-selftests)
+#   initramfs.cpio.gz  the guest's root file system (scripts/pnuma-initramfs)
+#   vm/             default guest state: the NVDIMM backing files
+
+PNUMA_REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+PNUMA_BUILD=${PNUMA_BUILD:-$PNUMA_REPO/build}
+case $PNUMA_BUILD in
+/*) ;;
+*) PNUMA_BUILD=$PWD/$PNUMA_BUILD ;;
+esac
+PNUMA_SRC=$PNUMA_BUILD/linux
+
+# Debian package that provides the base tree, and the version the patch
+# queue was last rebased on and tested with.
+PNUMA_BASE_PKG=linux-source-6.12
+PNUMA_BASE_TARBALL=/usr/src/linux-source-6.12.tar.xz
+PNUMA_BASE_TESTED=6.12.117-1~deb12u1
+
+# Top-level folders of the repository that are copied into the kernel
+# tree at the same paths. Everything else (scripts/, patches/, README.md,
+# the top-level Makefile, ...) belongs to the repository only.
+PNUMA_OVERLAY_DIRS=(Documentation include mm tools)
+
+# Kernel command line shared by every guest boot.
+PNUMA_GUEST_APPEND="console=ttyS0 panic=-1 loglevel=4"
+
+pnuma_log()
+{
+	printf '==> %s\n' "$*" >&2
+}
+
+pnuma_die()
+{
+	printf '%s: error: %s\n' "$(basename "$0")" "$*" >&2
+	exit 1
+}
+
+# pnuma_obj_dir y|n: the kernel object folder for CONFIG_PNUMA=y or n.
+pnuma_obj_dir()
+{
+	case $1 in
+	y) echo "$PNUMA_BUILD/obj-pnuma" ;;
+	n) echo "$PNUMA_BUILD/obj-nopnuma" ;;
+	*) pnuma_die "PNUMA must be y or n, not '$1'" ;;
+	esac
+}
+
+pnuma_bzimage()
+{
+	echo "$(pnuma_obj_dir "$1")/arch/x86/boot/bzImage"
+}
+
+# The installed Debian version of the base tree, empty if not installed.
+pnuma_base_version()
+{
+	dpkg-query -W -f='${Version}' "$PNUMA_BASE_PKG" 2>/dev/null || true
+}
+
+pnuma_jobs()
+{
+	nproc 2>/dev/null || echo 2
+}
