@@ -111,6 +111,7 @@ static struct kunit_suite pnuma_balance_test_suite = {
 	.suite_exit = pnuma_balance_test_exit,
 	.test_cases = pnuma_balance_test_cases,
 };
+
 kunit_test_suite(pnuma_balance_test_suite);
 
 #endif /* _PNUMA_BALANCE_KUNIT_H */

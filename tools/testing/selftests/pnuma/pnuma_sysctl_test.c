@@ -8,6 +8,8 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -23,17 +25,21 @@
 /* Read the sysctl's value; -1 if it cannot be read or is not a number. */
 static int sysctl_read(void)
 {
-	char buf[32] = "";
-	int fd, val = -1;
+	char buf[32] = "", *end;
 	ssize_t len;
+	long val;
+	int fd;
 
 	fd = open(PNUMA_SYSCTL, O_RDONLY);
 	if (fd < 0)
 		return -1;
 	len = read(fd, buf, sizeof(buf) - 1);
 	close(fd);
-	if (len > 0 && sscanf(buf, "%d", &val) != 1)
-		val = -1;
+	if (len <= 0)
+		return -1;
+	val = strtol(buf, &end, 10);
+	if (end == buf || strcmp(end, "\n") || val < 0 || val > INT_MAX)
+		return -1;
 	return val;
 }
 

@@ -23,6 +23,7 @@
 #include "../kselftest_harness.h"
 
 #define ND_DEVICES "/sys/bus/nd/devices"
+#define NODE_DIR "/sys/devices/system/node/node%d"
 #define MAX_NODES 2
 
 /* Read a sysfs attribute into @buf without its trailing newline. */
@@ -160,17 +161,17 @@ TEST_F(topology, each_node_has_cpu_and_memory)
 	int node;
 
 	for (node = 0; node < MAX_NODES; node++) {
-		unsigned long total_kb = 0;
+		unsigned long total_kb;
 		char *p;
 
-		ASSERT_EQ(0, read_attrf(buf, sizeof(buf),
-			"/sys/devices/system/node/node%d/cpulist", node));
+		ASSERT_EQ(0, read_attrf(buf, sizeof(buf), NODE_DIR "/cpulist",
+					node));
 		EXPECT_NE('\0', buf[0]) TH_LOG("node %d has no CPU", node);
-		ASSERT_EQ(0, read_attrf(buf, sizeof(buf),
-			"/sys/devices/system/node/node%d/meminfo", node));
+		ASSERT_EQ(0, read_attrf(buf, sizeof(buf), NODE_DIR "/meminfo",
+					node));
 		p = strstr(buf, "MemTotal:");
 		ASSERT_NE(NULL, p);
-		sscanf(p, "MemTotal: %lu", &total_kb);
+		total_kb = strtoul(p + strlen("MemTotal:"), NULL, 10);
 		EXPECT_LT(64UL * 1024, total_kb)
 			TH_LOG("node %d has only %lu kB of memory", node, total_kb);
 	}
