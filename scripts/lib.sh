@@ -56,6 +56,18 @@ pnuma_obj_dir()
 	esac
 }
 
+# pnuma_kmake y|n MAKE-ARGS...: make in the kernel tree for that variant,
+# out of tree, with ccache.
+pnuma_kmake()
+{
+	local obj
+
+	obj=$(pnuma_obj_dir "$1")
+	shift
+	make -C "$PNUMA_SRC" O="$obj" -j"$(pnuma_jobs)" CC="ccache gcc" \
+		HOSTCC="ccache gcc" "$@"
+}
+
 pnuma_bzimage()
 {
 	echo "$(pnuma_obj_dir "$1")/arch/x86/boot/bzImage"
