@@ -1,0 +1,63 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# pnuma: crash-consistent NUMA balancing for persistent memory.
+# Every target is a thin wrapper around a script in scripts/ (each has
+# --help). Build output goes to $(PNUMA_BUILD), default ./build.
+
+PNUMA ?= y
+export PNUMA_BUILD
+
+S := scripts
+
+.PHONY: help deps tree kernel selftests initramfs vm demo check lint clean
+
+help:
+	@echo "pnuma make targets:"
+	@echo "  demo        the main job: build the patched kernel, boot the QEMU guest"
+	@echo "              with persistent memory on two NUMA nodes, show what pnuma sees"
+	@echo "  check       the test command: build, lint, KUnit + kselftests in the guest,"
+	@echo "              CONFIG_PNUMA=n guest; ends with 'N passed, N failed'"
+	@echo "  kernel      build bzImage (PNUMA=n: the same kernel without CONFIG_PNUMA)"
+	@echo "  vm          interactive root shell in the guest (Ctrl-A X quits)"
+	@echo "  selftests   build and install the kselftests"
+	@echo "  initramfs   build the guest's initramfs"
+	@echo "  lint        checkpatch --strict, kernel-doc, W=1 and sparse as TAP"
+	@echo "  deps        install the Debian packages pnuma needs (apt-get)"
+	@echo "  tree        prepare the patched kernel tree only"
+	@echo "  clean       remove the build folder ($${PNUMA_BUILD:-build})"
+
+deps:
+	$(S)/pnuma-deps
+
+tree: deps
+	$(S)/pnuma-tree
+
+kernel:
+	$(S)/pnuma-kernel --pnuma $(PNUMA)
+
+selftests:
+	$(S)/pnuma-kernel --pnuma y
+	$(S)/pnuma-selftests
+
+initramfs: selftests
+	$(S)/pnuma-initramfs
+
+vm: initramfs
+ifeq ($(PNUMA),n)
+	$(S)/pnuma-kernel --pnuma n
+	$(S)/pnuma-vm shell --kernel $${PNUMA_BUILD:-build}/obj-nopnuma/arch/x86/boot/bzImage
+else
+	$(S)/pnuma-vm shell
+endif
+
+demo:
+	$(S)/pnuma-demo
+
+check:
+	$(S)/pnuma-check
+
+lint:
+	$(S)/pnuma-lint
+
+clean:
+	rm -rf $${PNUMA_BUILD:-build}
