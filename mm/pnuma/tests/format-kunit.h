@@ -1,0 +1,242 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * KUnit tests for the on-media format of mm/pnuma/format.c: superblock
+ * and metadata round trips, rejection of every single-bit flip, geometry
+ * of members from the smallest possible to petabytes, and recognition of
+ * foreign signatures.
+ */
+
+#ifdef CONFIG_PNUMA_KUNIT_TEST
+
+#ifndef _PNUMA_FORMAT_KUNIT_H
+#define _PNUMA_FORMAT_KUNIT_H
+
+#include <kunit/test.h>
+#include <linux/slab.h>
+
+static void pnuma_test_sb_info(struct pnuma_sb_info *info, u64 member_pages)
+{
+	unsigned int i;
+
+	memset(info, 0, sizeof(*info));
+	for (i = 0; i < sizeof(info->pool_uuid); i++) {
+		info->pool_uuid[i] = 0x10 + i;
+		info->member_uuid[i] = 0xa0 + i;
+	}
+	info->member_index = 1;
+	info->member_count = 2;
+	info->home_node = 1;
+	WARN_ON(pnuma_geometry_compute(member_pages, &info->geo));
+	info->pool_logical_pages = 2 * info->geo.data_pages;
+	info->create_time = 1764150000123456789ULL;
+}
+
+static void pnuma_test_sb_roundtrip(struct kunit *test)
+{
+	struct pnuma_sb_info in, out;
+	struct pnuma_sb sb;
+
+	pnuma_test_sb_info(&in, 64000);
+	pnuma_sb_encode(&in, &sb);
+	KUNIT_ASSERT_NULL(test, pnuma_sb_decode(&sb, &out));
+	KUNIT_EXPECT_MEMEQ(test, &in, &out, sizeof(in));
+	KUNIT_EXPECT_EQ(test, le64_to_cpu(sb.magic), PNUMA_SB_MAGIC);
+	KUNIT_EXPECT_EQ(test, le32_to_cpu(sb.version), PNUMA_SB_VERSION);
+	/* fixed byte order: the magic reads "PNUMAPOL" on every CPU */
+	KUNIT_EXPECT_MEMEQ(test, &sb.magic, "PNUMAPOL", 8);
+}
+
+static void pnuma_test_sb_every_bit_flip(struct kunit *test)
+{
+	struct pnuma_sb_info in, out;
+	struct pnuma_sb sb, bad;
+	unsigned int bit, accepted = 0;
+
+	pnuma_test_sb_info(&in, 64000);
+	pnuma_sb_encode(&in, &sb);
+	for (bit = 0; bit < sizeof(sb) * BITS_PER_BYTE; bit++) {
+		bad = sb;
+		((u8 *)&bad)[bit / 8] ^= 1 << (bit % 8);
+		if (!pnuma_sb_decode(&bad, &out))
+			accepted++;
+	}
+	KUNIT_EXPECT_EQ(test, accepted, 0);
+}
+
+static void pnuma_test_sb_reasons(struct kunit *test)
+{
+	struct pnuma_sb_info in, out;
+	struct pnuma_sb sb, bad;
+
+	pnuma_test_sb_info(&in, 64000);
+	pnuma_sb_encode(&in, &sb);
+
+	bad = sb;
+	bad.magic = 0;
+	KUNIT_EXPECT_STREQ(test, pnuma_sb_decode(&bad, &out), "bad magic");
+
+	bad = sb;
+	bad.version = cpu_to_le32(2);
+	KUNIT_EXPECT_STREQ(test, pnuma_sb_decode(&bad, &out),
+			   "unsupported version");
+
+	bad = sb;
+	bad.reserved[7] = 1;
+	KUNIT_EXPECT_STREQ(test, pnuma_sb_decode(&bad, &out), "bad checksum");
+
+	/* Checksummed but wrong: unknown feature, index out of range. */
+	bad = sb;
+	bad.feature_incompat = cpu_to_le64(1);
+	bad.csum = cpu_to_le32(pnuma_sb_csum(&bad));
+	KUNIT_EXPECT_STREQ(test, pnuma_sb_decode(&bad, &out),
+			   "unknown incompatible features");
+
+	bad = sb;
+	bad.member_index = cpu_to_le32(2);
+	bad.csum = cpu_to_le32(pnuma_sb_csum(&bad));
+	KUNIT_EXPECT_STREQ(test, pnuma_sb_decode(&bad, &out),
+			   "bad member index or count");
+
+	bad = sb;
+	bad.data_pages = cpu_to_le64(le64_to_cpu(sb.data_pages) + 1);
+	bad.csum = cpu_to_le32(pnuma_sb_csum(&bad));
+	KUNIT_EXPECT_NOT_NULL(test, pnuma_sb_decode(&bad, &out));
+}
+
+static void pnuma_test_meta_roundtrip(struct kunit *test)
+{
+	static const u64 lpns[] = { 0, 1, 4095, 123456789, (1ULL << 40) - 1 };
+	struct pnuma_meta meta;
+	unsigned int i;
+	u64 lpn;
+	u32 gen;
+
+	memset(&meta, 0, sizeof(meta));
+	KUNIT_EXPECT_NULL(test, pnuma_meta_decode(&meta, 3, 7, 1ULL << 40,
+						  &lpn, &gen));
+	KUNIT_EXPECT_EQ(test, lpn, PNUMA_LPN_FREE);
+
+	for (i = 0; i < ARRAY_SIZE(lpns); i++) {
+		u64 owner = PNUMA_OWNER_USED | lpns[i];
+
+		meta.owner = cpu_to_le64(owner);
+		meta.tag = cpu_to_le64(pnuma_meta_tag(owner, 5 + i, 3, 7));
+		KUNIT_EXPECT_NULL(test, pnuma_meta_decode(&meta, 3, 7,
+							  1ULL << 40, &lpn, &gen));
+		KUNIT_EXPECT_EQ(test, lpn, lpns[i]);
+		KUNIT_EXPECT_EQ(test, gen, 5 + i);
+		/* The same entry in another slot or member is caught. */
+		KUNIT_EXPECT_NOT_NULL(test, pnuma_meta_decode(&meta, 3, 8,
+							      1ULL << 40, &lpn, &gen));
+		KUNIT_EXPECT_NOT_NULL(test, pnuma_meta_decode(&meta, 2, 7,
+							      1ULL << 40, &lpn, &gen));
+	}
+	/* Out of the pool's logical capacity */
+	KUNIT_EXPECT_STREQ(test, pnuma_meta_decode(&meta, 3, 7, 100, &lpn, &gen),
+			   "logical page out of range");
+}
+
+/* No single flipped bit makes a used entry free or valid otherwise. */
+static void pnuma_test_meta_every_bit_flip(struct kunit *test)
+{
+	u64 owner = PNUMA_OWNER_USED | 4096;
+	struct pnuma_meta meta, bad;
+	unsigned int bit, accepted = 0;
+	u64 lpn;
+	u32 gen;
+
+	meta.owner = cpu_to_le64(owner);
+	meta.tag = cpu_to_le64(pnuma_meta_tag(owner, 1, 0, 42));
+	for (bit = 0; bit < sizeof(meta) * BITS_PER_BYTE; bit++) {
+		bad = meta;
+		((u8 *)&bad)[bit / 8] ^= 1 << (bit % 8);
+		if (!pnuma_meta_decode(&bad, 0, 42, 1ULL << 40, &lpn, &gen))
+			accepted++;
+	}
+	KUNIT_EXPECT_EQ(test, accepted, 0);
+}
+
+static void pnuma_test_geometry(struct kunit *test)
+{
+	static const u64 sizes[] = {
+		27, 28, 29, 100, 4095, 4096, 8191, 8192, 64000, 65536,
+		1ULL << 20, (1ULL << 20) + 1, 1ULL << 28, (1ULL << 38) + 12345,
+		1ULL << 40,
+	};
+	struct pnuma_geometry geo;
+	unsigned int i;
+
+	KUNIT_EXPECT_EQ(test, pnuma_geometry_compute(0, &geo), -ENOSPC);
+	KUNIT_EXPECT_EQ(test, pnuma_geometry_compute(26, &geo), -ENOSPC);
+	KUNIT_EXPECT_EQ(test, pnuma_geometry_compute((1ULL << 40) + 1, &geo),
+			-ENOSPC);
+
+	for (i = 0; i < ARRAY_SIZE(sizes); i++) {
+		u64 n = sizes[i];
+
+		KUNIT_ASSERT_EQ_MSG(test, pnuma_geometry_compute(n, &geo), 0,
+				    "%llu pages", n);
+		KUNIT_EXPECT_NULL_MSG(test, pnuma_geometry_check(&geo),
+				      "%llu pages", n);
+		KUNIT_EXPECT_EQ(test, geo.member_pages, n);
+		KUNIT_EXPECT_GE(test, geo.meta_pages * PNUMA_META_PER_PAGE,
+				geo.data_pages);
+		KUNIT_EXPECT_LE(test, geo.data_start + geo.data_pages, n - 1);
+		if (n >= PNUMA_DATA_ALIGN_MIN) {
+			KUNIT_EXPECT_EQ(test, geo.data_start % PNUMA_DATA_ALIGN_PAGES, 0);
+			/* overhead: journal, metadata, alignment, superblocks */
+			KUNIT_EXPECT_GE_MSG(test, geo.data_pages * 100, n * 93,
+					    "%llu pages", n);
+		}
+		if (n >= 1ULL << 20)
+			KUNIT_EXPECT_GE_MSG(test, geo.data_pages * 100, n * 99,
+					    "%llu pages", n);
+	}
+	KUNIT_EXPECT_EQ(test, pnuma_geometry_compute(27, &geo), 0);
+	KUNIT_EXPECT_EQ(test, geo.data_pages, PNUMA_MIN_DATA_PAGES);
+}
+
+static void pnuma_test_foreign_signatures(struct kunit *test)
+{
+	u64 len = 17 * PNUMA_PAGE_SIZE;
+	u8 *dev = kunit_kzalloc(test, len, GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, dev);
+	KUNIT_EXPECT_NULL(test, pnuma_foreign_signature(dev, len));
+	dev[0x438] = 0x53;
+	dev[0x439] = 0xef;
+	KUNIT_EXPECT_STREQ(test, pnuma_foreign_signature(dev, len),
+			   "an ext2/3/4 file system");
+	/* Too short a device to hold that offset: not recognised there. */
+	KUNIT_EXPECT_NULL(test, pnuma_foreign_signature(dev, 0x400));
+	memset(dev, 0, len);
+	memcpy(dev + 0x10040, "_BHRfS_M", 8);
+	KUNIT_EXPECT_STREQ(test, pnuma_foreign_signature(dev, len),
+			   "a btrfs file system");
+	memset(dev, 0, len);
+	memcpy(dev, "XFSB", 4);
+	KUNIT_EXPECT_STREQ(test, pnuma_foreign_signature(dev, len),
+			   "an xfs file system");
+}
+
+static struct kunit_case pnuma_format_test_cases[] = {
+	KUNIT_CASE(pnuma_test_sb_roundtrip),
+	KUNIT_CASE(pnuma_test_sb_every_bit_flip),
+	KUNIT_CASE(pnuma_test_sb_reasons),
+	KUNIT_CASE(pnuma_test_meta_roundtrip),
+	KUNIT_CASE(pnuma_test_meta_every_bit_flip),
+	KUNIT_CASE(pnuma_test_geometry),
+	KUNIT_CASE(pnuma_test_foreign_signatures),
+	{},
+};
+
+static struct kunit_suite pnuma_format_test_suite = {
+	.name = "pnuma-format",
+	.test_cases = pnuma_format_test_cases,
+};
+
+kunit_test_suite(pnuma_format_test_suite);
+
+#endif /* _PNUMA_FORMAT_KUNIT_H */
+
+#endif /* CONFIG_PNUMA_KUNIT_TEST */
