@@ -3,18 +3,37 @@
  * pnuma: crash-consistent NUMA balancing for persistent memory.
  *
  * The interface pnuma offers to the rest of mm: whether NUMA balancing of
- * pnuma pages is enabled. With CONFIG_PNUMA=n every helper here compiles
- * to the upstream behaviour.
+ * pnuma pages is enabled, and what core code needs to know about the VMAs
+ * that map /dev/pnumaN. With CONFIG_PNUMA=n every helper here compiles to
+ * the upstream behaviour.
  */
 #ifndef _LINUX_PNUMA_H
 #define _LINUX_PNUMA_H
 
+#include <linux/errno.h>
 #include <linux/jump_label.h>
+#include <linux/mm_types.h>
 #include <linux/types.h>
 
 #ifdef CONFIG_PNUMA
 
 DECLARE_STATIC_KEY_FALSE(pnuma_balancing_key);
+extern const struct vm_operations_struct pnuma_vm_ops;
+
+/**
+ * vma_is_pnuma() - Does a VMA map a pnuma pool?
+ * @vma: the VMA
+ *
+ * Return: true for mappings of /dev/pnumaN.
+ */
+static inline bool vma_is_pnuma(const struct vm_area_struct *vma)
+{
+	return vma->vm_ops == &pnuma_vm_ops;
+}
+
+int pnuma_page_node(struct vm_area_struct *vma, unsigned long addr);
+unsigned long pnuma_vma_node_pages(struct vm_area_struct *vma,
+				   unsigned long *node_pages);
 
 /**
  * pnuma_balancing_enabled() - Is NUMA balancing of pnuma pages on?
@@ -34,6 +53,23 @@ static inline bool pnuma_balancing_enabled(void)
 static inline bool pnuma_balancing_enabled(void)
 {
 	return false;
+}
+
+static inline bool vma_is_pnuma(const struct vm_area_struct *vma)
+{
+	return false;
+}
+
+static inline int pnuma_page_node(struct vm_area_struct *vma,
+				  unsigned long addr)
+{
+	return -ENOENT;
+}
+
+static inline unsigned long pnuma_vma_node_pages(struct vm_area_struct *vma,
+						 unsigned long *node_pages)
+{
+	return 0;
 }
 
 #endif /* CONFIG_PNUMA */

@@ -1,0 +1,344 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * /dev/pnumaN: the character device of an assembled pool. The file offset
+ * is the stable name of a logical page. mmap(MAP_SHARED) maps logical
+ * pages with devmap PTEs to the persistent pages that hold them (no page
+ * cache); read and write reach the same pages. Also the answers pnuma
+ * gives to move_pages(2) and /proc/PID/numa_maps about its mappings.
+ */
+
+#define pr_fmt(fmt) "pnuma: " fmt
+
+#include <linux/dax.h>
+#include <linux/fs.h>
+#include <linux/mm.h>
+#include <linux/mount.h>
+#include <linux/pagemap.h>
+#include <linux/pagewalk.h>
+#include <linux/pnuma.h>
+#include <linux/pseudo_fs.h>
+#include <linux/slab.h>
+#include <linux/uio.h>
+
+#include "internal.h"
+#include "pm.h"
+
+static_assert(PAGE_SIZE == PNUMA_PAGE_SIZE);
+
+/* Magic of the internal file system holding the pools' shared inodes. */
+#define PNUMA_FS_MAGIC	0x706e756d
+
+static struct vfsmount *pnuma_mnt;
+
+static int pnuma_init_fs_context(struct fs_context *fc)
+{
+	return init_pseudo(fc, PNUMA_FS_MAGIC) ? 0 : -ENOMEM;
+}
+
+static struct file_system_type pnuma_fs_type = {
+	.name		= "pnuma",
+	.init_fs_context = pnuma_init_fs_context,
+	.kill_sb	= kill_anon_super,
+};
+
+static vm_fault_t pnuma_fault(struct vm_fault *vmf)
+{
+	struct pnuma_pool *pool = vmf->vma->vm_file->private_data;
+	struct pnuma_member *m;
+	vm_fault_t ret;
+	u64 ppn;
+	int id, err;
+
+	if (vmf->pgoff >= pool->logical_pages ||
+	    READ_ONCE(pool->state) == PNUMA_POOL_DEAD)
+		return VM_FAULT_SIGBUS;
+	err = pnuma_page_get(pool, vmf->pgoff, numa_node_id(), &m, &ppn);
+	if (err)
+		return err == -ENOMEM ? VM_FAULT_OOM : VM_FAULT_SIGBUS;
+
+	id = dax_read_lock();
+	if (dax_alive(m->dax_dev))
+		ret = vmf_insert_mixed(vmf->vma, vmf->address,
+				       pnuma_data_pfn(m, ppn));
+	else
+		ret = VM_FAULT_SIGBUS;
+	dax_read_unlock(id);
+	return ret;
+}
+
+const struct vm_operations_struct pnuma_vm_ops = {
+	.fault = pnuma_fault,
+};
+
+static int pnuma_open(struct inode *inode, struct file *file)
+{
+	struct miscdevice *misc = file->private_data;
+	struct pnuma_pool *pool = container_of(misc, struct pnuma_pool, misc);
+
+	spin_lock(&pool->lock);
+	if (pool->state != PNUMA_POOL_ACTIVE) {
+		spin_unlock(&pool->lock);
+		return -ENODEV;
+	}
+	pool->users++;
+	spin_unlock(&pool->lock);
+
+	kobject_get(&pool->kobj);
+	file->private_data = pool;
+	file->f_mapping = pool->inode->i_mapping;
+	return 0;
+}
+
+static int pnuma_release(struct inode *inode, struct file *file)
+{
+	struct pnuma_pool *pool = file->private_data;
+
+	spin_lock(&pool->lock);
+	pool->users--;
+	spin_unlock(&pool->lock);
+	kobject_put(&pool->kobj);
+	return 0;
+}
+
+/*
+ * Shared mappings only, entirely inside the logical capacity. Unaligned
+ * offsets never get here: mmap(2) rejects them with -EINVAL itself.
+ */
+static int pnuma_mmap(struct file *file, struct vm_area_struct *vma)
+{
+	struct pnuma_pool *pool = file->private_data;
+
+	if (!(vma->vm_flags & VM_MAYSHARE))
+		return -EINVAL;
+	if (vma->vm_pgoff >= pool->logical_pages ||
+	    vma_pages(vma) > pool->logical_pages - vma->vm_pgoff)
+		return -EINVAL;
+	vma->vm_ops = &pnuma_vm_ops;
+	vm_flags_set(vma, VM_DONTEXPAND);
+	return 0;
+}
+
+static loff_t pnuma_llseek(struct file *file, loff_t offset, int whence)
+{
+	struct pnuma_pool *pool = file->private_data;
+
+	return fixed_size_llseek(file, offset, whence,
+				 pool->logical_pages << PAGE_SHIFT);
+}
+
+/*
+ * Copy between @iter and the part of logical page @lpn at @off. A page
+ * never touched reads as zeroes; writing to it allocates it.
+ */
+static ssize_t pnuma_rw_page(struct pnuma_pool *pool, u64 lpn, size_t off,
+			     size_t len, struct iov_iter *iter, bool write)
+{
+	struct pnuma_member *m;
+	pgoff_t pgoff;
+	size_t done;
+	void *addr;
+	u64 ppn;
+	int id, err;
+
+	if (write)
+		err = pnuma_page_get(pool, lpn, numa_node_id(), &m, &ppn);
+	else
+		err = pnuma_page_lookup(pool, lpn, &m, &ppn);
+	if (err == -ENOENT)
+		return iov_iter_zero(len, iter);
+	if (err)
+		return err;
+
+	pgoff = m->sb.geo.data_start + ppn;
+	addr = pnuma_data_addr(m, ppn) + off;
+	id = dax_read_lock();
+	if (write)
+		done = dax_copy_from_iter(m->dax_dev, pgoff, addr, len, iter);
+	else
+		done = dax_copy_to_iter(m->dax_dev, pgoff, addr, len, iter);
+	dax_read_unlock(id);
+	return done ?: -EIO;
+}
+
+static ssize_t pnuma_rw(struct kiocb *iocb, struct iov_iter *iter, bool write)
+{
+	struct pnuma_pool *pool = iocb->ki_filp->private_data;
+	loff_t end = pool->logical_pages << PAGE_SHIFT;
+	loff_t pos = iocb->ki_pos;
+	ssize_t done = 0, n = 0;
+
+	if (READ_ONCE(pool->state) == PNUMA_POOL_DEAD)
+		return -EIO;
+	if (pos >= end)
+		return write && iov_iter_count(iter) ? -ENOSPC : 0;
+	iov_iter_truncate(iter, end - pos);
+
+	while (iov_iter_count(iter)) {
+		size_t off = pos & ~PAGE_MASK;
+		size_t len = min_t(size_t, PAGE_SIZE - off, iov_iter_count(iter));
+
+		n = pnuma_rw_page(pool, pos >> PAGE_SHIFT, off, len, iter, write);
+		if (n <= 0)
+			break;
+		pos += n;
+		done += n;
+		if (fatal_signal_pending(current))
+			break;
+		cond_resched();
+	}
+	if (write && done)
+		pnuma_pm_fence();
+	iocb->ki_pos = pos;
+	return done ?: n;
+}
+
+static ssize_t pnuma_read_iter(struct kiocb *iocb, struct iov_iter *to)
+{
+	return pnuma_rw(iocb, to, false);
+}
+
+static ssize_t pnuma_write_iter(struct kiocb *iocb, struct iov_iter *from)
+{
+	return pnuma_rw(iocb, from, true);
+}
+
+static const struct file_operations pnuma_fops = {
+	.owner		= THIS_MODULE,
+	.open		= pnuma_open,
+	.release	= pnuma_release,
+	.mmap		= pnuma_mmap,
+	.llseek		= pnuma_llseek,
+	.read_iter	= pnuma_read_iter,
+	.write_iter	= pnuma_write_iter,
+	.fop_flags	= FOP_MMAP_SYNC,
+};
+
+/**
+ * pnuma_dev_add() - create /dev/pnumaN for a pool
+ * @pool: the pool, named
+ *
+ * Return: 0 or a negative errno.
+ */
+int pnuma_dev_add(struct pnuma_pool *pool)
+{
+	struct inode *inode;
+	int err;
+
+	inode = alloc_anon_inode(pnuma_mnt->mnt_sb);
+	if (IS_ERR(inode))
+		return PTR_ERR(inode);
+	/* DAX: no page cache, and NUMA balancing leaves the VMAs alone. */
+	inode->i_flags |= S_DAX;
+	pool->inode = inode;
+
+	pool->misc.minor = MISC_DYNAMIC_MINOR;
+	pool->misc.name = pool->name;
+	pool->misc.fops = &pnuma_fops;
+	pool->misc.mode = 0600;
+	err = misc_register(&pool->misc);
+	if (err) {
+		iput(inode);
+		pool->inode = NULL;
+	}
+	return err;
+}
+
+/**
+ * pnuma_dev_del() - remove /dev/pnumaN
+ * @pool: the pool, no longer open
+ */
+void pnuma_dev_del(struct pnuma_pool *pool)
+{
+	misc_deregister(&pool->misc);
+	iput(pool->inode);
+	pool->inode = NULL;
+}
+
+/**
+ * pnuma_dev_kill() - a member is gone: unmap everything, fail every access
+ * @pool: the pool
+ */
+void pnuma_dev_kill(struct pnuma_pool *pool)
+{
+	spin_lock(&pool->lock);
+	pool->state = PNUMA_POOL_DEAD;
+	spin_unlock(&pool->lock);
+	if (pool->inode)
+		unmap_mapping_range(pool->inode->i_mapping, 0, 0, 1);
+}
+
+/**
+ * pnuma_page_node() - the node of the page mapped at an address
+ * @vma: a pnuma VMA
+ * @addr: an address in it
+ *
+ * For move_pages(2) with a NULL node list: where the logical page mapped
+ * at @addr lives, whether or not this process has touched it yet.
+ *
+ * Context: mmap_lock held.
+ * Return: the node of the member holding it, or -ENOENT if the logical
+ * page was never touched.
+ */
+int pnuma_page_node(struct vm_area_struct *vma, unsigned long addr)
+{
+	struct pnuma_pool *pool = vma->vm_file->private_data;
+	struct pnuma_member *m;
+	u64 ppn;
+
+	if (pnuma_page_lookup(pool, linear_page_index(vma, addr), &m, &ppn))
+		return -ENOENT;
+	if (m->node != NUMA_NO_NODE)
+		return m->node;
+	return page_to_nid(pfn_t_to_page(pnuma_data_pfn(m, ppn)));
+}
+
+static int pnuma_count_pte(pte_t *pte, unsigned long addr, unsigned long next,
+			   struct mm_walk *walk)
+{
+	unsigned long *node_pages = walk->private;
+	pte_t ptent = ptep_get(pte);
+
+	if (pte_present(ptent) && pfn_valid(pte_pfn(ptent)))
+		node_pages[page_to_nid(pte_page(ptent))]++;
+	return 0;
+}
+
+static const struct mm_walk_ops pnuma_count_ops = {
+	.pte_entry	= pnuma_count_pte,
+	.walk_lock	= PGWALK_RDLOCK,
+};
+
+/**
+ * pnuma_vma_node_pages() - pages mapped by a pnuma VMA, per node
+ * @vma: a pnuma VMA
+ * @node_pages: MAX_NUMNODES counters, incremented
+ *
+ * For /proc/PID/numa_maps: the pages this VMA maps, by node.
+ *
+ * Context: mmap_lock held.
+ * Return: the number of pages counted.
+ */
+unsigned long pnuma_vma_node_pages(struct vm_area_struct *vma,
+				   unsigned long *node_pages)
+{
+	unsigned long before = 0, after = 0;
+	int nid;
+
+	for_each_node(nid)
+		before += node_pages[nid];
+	walk_page_vma(vma, &pnuma_count_ops, node_pages);
+	for_each_node(nid)
+		after += node_pages[nid];
+	return after - before;
+}
+
+/**
+ * pnuma_dev_init() - mount the internal file system of the pools' inodes
+ *
+ * Return: 0 or a negative errno.
+ */
+int __init pnuma_dev_init(void)
+{
+	pnuma_mnt = kern_mount(&pnuma_fs_type);
+	return PTR_ERR_OR_ZERO(pnuma_mnt);
+}

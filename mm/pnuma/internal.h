@@ -1,0 +1,170 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * pnuma internals shared by the files of mm/pnuma: pools, their members,
+ * and the functions each file offers to the others.
+ */
+#ifndef _MM_PNUMA_INTERNAL_H
+#define _MM_PNUMA_INTERNAL_H
+
+#include <linux/blkdev.h>
+#include <linux/kobject.h>
+#include <linux/miscdevice.h>
+#include <linux/mutex.h>
+#include <linux/pfn_t.h>
+#include <linux/spinlock.h>
+#include <linux/xarray.h>
+
+#include "format.h"
+
+struct dax_device;
+struct pnuma_pool;
+
+/**
+ * struct pnuma_member - one persistent-memory namespace of a pool
+ * @kobj: /sys/kernel/mm/pnuma/<pool>/members/<index>
+ * @pool: the pool
+ * @bdev_file: the block device, claimed exclusively with the member as
+ *	holder
+ * @dax_dev: its DAX device, held with the member as holder
+ * @base: kernel address of page 0 of the member
+ * @base_pfn: pfn of page 0 of the member
+ * @dev_pages: size of the device in pages
+ * @node: NUMA node of the device (where its CPUs are), or NUMA_NO_NODE
+ * @sb: its superblock
+ * @meta: its page metadata, one entry per data page
+ * @used: bitmap of its data pages in use
+ * @nr_used: number of bits set in @used
+ * @next: where the next allocation starts looking
+ * @name: block device name, e.g. "pmem0"
+ *
+ * @used, @nr_used and @next are protected by &pnuma_pool.alloc_lock.
+ */
+struct pnuma_member {
+	struct kobject kobj;
+	struct pnuma_pool *pool;
+	struct file *bdev_file;
+	struct dax_device *dax_dev;
+	void *base;
+	unsigned long base_pfn;
+	u64 dev_pages;
+	int node;
+	struct pnuma_sb_info sb;
+	struct pnuma_meta *meta;
+	unsigned long *used;
+	u64 nr_used;
+	u64 next;
+	char name[BDEVNAME_SIZE];
+};
+
+enum pnuma_pool_state {
+	PNUMA_POOL_SETUP,
+	PNUMA_POOL_ACTIVE,
+	PNUMA_POOL_STOPPING,
+	PNUMA_POOL_DEAD,
+};
+
+/**
+ * struct pnuma_pool - an assembled pool
+ * @kobj: /sys/kernel/mm/pnuma/<name>; the last reference frees the pool
+ * @members_kobj: /sys/kernel/mm/pnuma/<name>/members
+ * @id: N of /dev/pnumaN
+ * @name: "pnumaN"
+ * @uuid: the pool's identity
+ * @logical_pages: logical capacity: offsets of /dev/pnumaN, in pages
+ * @clean_shutdown: the pool had been shut down cleanly before assembly
+ * @misc: /dev/pnumaN
+ * @inode: the inode whose mapping every open of /dev/pnumaN shares, so
+ *	that unmap_mapping_range() reaches every mapping of a page
+ * @lock: protects @state and @users
+ * @state: being set up, active, stopping, or dead (a member went away)
+ * @users: open files of /dev/pnumaN
+ * @alloc_lock: serialises page allocation: the members' @used bitmaps and
+ *	counters, metadata claims, @state_clean and insertions into @map
+ * @state_clean: the members' state words say "clean"
+ * @map: logical page -> xa_mk_value(ppn << PNUMA_MAP_MEMBER_BITS | member)
+ *	for every allocated logical page; lookups under RCU
+ * @fallback_allocs: first touches served by a member other than the one
+ *	on the faulting CPU's node
+ * @nr_members: number of members
+ * @members: the members, by index
+ */
+struct pnuma_pool {
+	struct kobject kobj;
+	struct kobject *members_kobj;
+	int id;
+	char name[16];
+	u8 uuid[16];
+	u64 logical_pages;
+	bool clean_shutdown;
+	struct miscdevice misc;
+	struct inode *inode;
+	spinlock_t lock;		/* protects state and users */
+	enum pnuma_pool_state state;
+	unsigned int users;
+	struct mutex alloc_lock;	/* serialises page allocation */
+	bool state_clean;
+	struct xarray map;
+	atomic64_t fallback_allocs;
+	unsigned int nr_members;
+	struct pnuma_member *members[] __counted_by(nr_members);
+};
+
+#define PNUMA_MAP_MEMBER_BITS	6
+static_assert(PNUMA_MAX_MEMBERS <= 1 << PNUMA_MAP_MEMBER_BITS);
+
+/*
+ * pnuma_pools_lock serialises creating, assembling and stopping pools,
+ * and protects pnuma_pools (id -> pool).
+ */
+extern struct mutex pnuma_pools_lock;
+extern struct xarray pnuma_pools;
+
+/* pool.c */
+int pnuma_pool_create(const char * const *paths, unsigned int nr, bool force,
+		      u64 logical_pages);
+int pnuma_pool_assemble(const dev_t *devts, unsigned int nr);
+int pnuma_pool_stop(const char *name);
+bool pnuma_devt_in_pool(dev_t devt);
+struct pnuma_pool *pnuma_pool_find_uuid(const u8 *uuid);
+void pnuma_member_set_state(struct pnuma_member *m, u64 state);
+int pnuma_read_superblocks(dev_t devt, struct pnuma_sb *primary,
+			   struct pnuma_sb *backup, u64 *dev_pages,
+			   char *name);
+
+/* scan.c */
+int pnuma_scan(bool manual);
+int pnuma_scan_init(void);
+
+/* alloc.c */
+int pnuma_page_lookup(struct pnuma_pool *pool, u64 lpn,
+		      struct pnuma_member **m, u64 *ppn);
+int pnuma_page_get(struct pnuma_pool *pool, u64 lpn, int node,
+		   struct pnuma_member **m, u64 *ppn);
+int pnuma_map_build(struct pnuma_pool *pool);
+
+/* dev.c */
+int pnuma_dev_init(void);
+int pnuma_dev_add(struct pnuma_pool *pool);
+void pnuma_dev_del(struct pnuma_pool *pool);
+void pnuma_dev_kill(struct pnuma_pool *pool);
+
+/* sysfs.c */
+int pnuma_sysfs_init(void);
+int pnuma_sysfs_add_pool(struct pnuma_pool *pool);
+void pnuma_sysfs_del_pool(struct pnuma_pool *pool);
+extern const struct kobj_type pnuma_pool_ktype;
+extern const struct kobj_type pnuma_member_ktype;
+
+/* Address and pfn of data page @ppn of member @m. */
+static inline void *pnuma_data_addr(struct pnuma_member *m, u64 ppn)
+{
+	return m->base + ((m->sb.geo.data_start + ppn) << PNUMA_PAGE_SHIFT);
+}
+
+static inline pfn_t pnuma_data_pfn(struct pnuma_member *m, u64 ppn)
+{
+	return __pfn_to_pfn_t(m->base_pfn + m->sb.geo.data_start + ppn,
+			      PFN_DEV | PFN_MAP);
+}
+
+#endif /* _MM_PNUMA_INTERNAL_H */

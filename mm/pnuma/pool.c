@@ -1,0 +1,784 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * pnuma pools: formatting a new pool over fsdax namespaces, assembling an
+ * existing one from its members, stopping it, and the members'
+ * clean-shutdown word. Finding the members of existing pools is scan.c's
+ * job; the page map is alloc.c's.
+ */
+
+#define pr_fmt(fmt) "pnuma: " fmt
+
+#include <linux/dax.h>
+#include <linux/fs.h>
+#include <linux/init.h>
+#include <linux/reboot.h>
+#include <linux/sched.h>
+#include <linux/slab.h>
+#include <linux/timekeeping.h>
+#include <linux/uaccess.h>
+#include <linux/uuid.h>
+
+#include "internal.h"
+#include "pm.h"
+
+/* Serialises creating, assembling and stopping pools; protects pnuma_pools. */
+DEFINE_MUTEX(pnuma_pools_lock);
+DEFINE_XARRAY_ALLOC(pnuma_pools);
+
+#define PNUMA_OPEN_MODE	(BLK_OPEN_READ | BLK_OPEN_WRITE | BLK_OPEN_RESTRICT_WRITES)
+/* How much of a device pnuma_foreign_signature() looks at. */
+#define PNUMA_SIGNATURE_BYTES	(17 * PNUMA_PAGE_SIZE)
+
+/*
+ * A member's block device is going away (namespace disabled, device
+ * unbound). Called with bdev->bd_holder_lock held, which it must drop.
+ */
+static void pnuma_bdev_mark_dead(struct block_device *bdev, bool surprise)
+{
+	struct pnuma_member *m = bdev->bd_holder;
+	struct pnuma_pool *pool = m->pool;
+
+	kobject_get(&pool->kobj);
+	mutex_unlock(&bdev->bd_holder_lock);
+
+	pr_err("%s: member %s is going away; the pool is dead\n",
+	       pool->name, m->name);
+	pnuma_dev_kill(pool);
+	kobject_put(&pool->kobj);
+}
+
+static const struct blk_holder_ops pnuma_holder_ops = {
+	.mark_dead = pnuma_bdev_mark_dead,
+};
+
+/* Claim the block and DAX devices of @devt (@what) for @m and map them. */
+static int pnuma_member_open(struct pnuma_member *m, dev_t devt,
+			     const char *what)
+{
+	struct block_device *bdev;
+	u64 start_off;
+	void *kaddr;
+	pfn_t pfn;
+	long nr;
+	int id;
+
+	m->bdev_file = bdev_file_open_by_dev(devt, PNUMA_OPEN_MODE, m,
+					     &pnuma_holder_ops);
+	if (IS_ERR(m->bdev_file)) {
+		int err = PTR_ERR(m->bdev_file);
+
+		m->bdev_file = NULL;
+		pr_warn("%s: cannot claim the device (%pe): mounted or held by someone else?\n",
+			what, ERR_PTR(err));
+		return err;
+	}
+	bdev = file_bdev(m->bdev_file);
+	snprintf(m->name, sizeof(m->name), "%pg", bdev);
+	m->node = bdev->bd_disk->node_id;
+	m->dev_pages = bdev_nr_bytes(bdev) >> PNUMA_PAGE_SHIFT;
+
+	if (!blk_queue_dax(bdev->bd_disk->queue)) {
+		pr_err("%s: not a DAX-capable device: create an fsdax namespace with ndctl\n",
+		       m->name);
+		return -ENODEV;
+	}
+	m->dax_dev = fs_dax_get_by_bdev(bdev, &start_off, m, NULL);
+	if (!m->dax_dev) {
+		pr_err("%s: its DAX device is held by someone else\n", m->name);
+		return -EBUSY;
+	}
+
+	id = dax_read_lock();
+	nr = dax_direct_access(m->dax_dev, 0, 1, DAX_ACCESS, &kaddr, &pfn);
+	dax_read_unlock(id);
+	if (nr < 1) {
+		pr_err("%s: cannot map the device (%pe)\n", m->name,
+		       ERR_PTR(nr < 0 ? nr : -EIO));
+		return nr < 0 ? nr : -EIO;
+	}
+	if (!pfn_t_devmap(pfn)) {
+		pr_err("%s: the device has no struct pages: create the namespace with 'ndctl create-namespace -m fsdax -M dev'\n",
+		       m->name);
+		return -EOPNOTSUPP;
+	}
+	m->base = kaddr;
+	m->base_pfn = pfn_t_to_pfn(pfn);
+	return 0;
+}
+
+static void pnuma_member_close(struct pnuma_member *m)
+{
+	if (m->dax_dev)
+		fs_put_dax(m->dax_dev, m);
+	if (m->bdev_file)
+		bdev_fput(m->bdev_file);
+	m->dax_dev = NULL;
+	m->bdev_file = NULL;
+}
+
+/**
+ * pnuma_member_set_state() - write a member's clean-shutdown word
+ * @m: the member
+ * @state: %PNUMA_STATE_CLEAN or %PNUMA_STATE_DIRTY
+ *
+ * Flushed; durable after the caller's next fence.
+ */
+void pnuma_member_set_state(struct pnuma_member *m, u64 state)
+{
+	__le64 *word = m->base + PNUMA_STATE_OFFSET;
+	int id = dax_read_lock();
+
+	if (dax_alive(m->dax_dev)) {
+		pnuma_pm_store64(word, state);
+		pnuma_pm_flush(word, sizeof(*word));
+	}
+	dax_read_unlock(id);
+}
+
+static struct pnuma_pool *pnuma_pool_alloc(unsigned int nr)
+{
+	struct pnuma_pool *pool;
+	unsigned int i;
+
+	pool = kzalloc(struct_size(pool, members, nr), GFP_KERNEL);
+	if (!pool)
+		return NULL;
+	pool->nr_members = nr;
+	kobject_init(&pool->kobj, &pnuma_pool_ktype);
+	spin_lock_init(&pool->lock);
+	mutex_init(&pool->alloc_lock);
+	xa_init(&pool->map);
+	pool->state = PNUMA_POOL_SETUP;
+	pool->id = -1;
+
+	for (i = 0; i < nr; i++) {
+		struct pnuma_member *m = kzalloc(sizeof(*m), GFP_KERNEL);
+
+		if (!m) {
+			kobject_put(&pool->kobj);
+			return NULL;
+		}
+		kobject_init(&m->kobj, &pnuma_member_ktype);
+		m->pool = pool;
+		m->node = NUMA_NO_NODE;
+		pool->members[i] = m;
+	}
+	return pool;
+}
+
+/* Release the devices of a pool that is not (or no longer) published. */
+static void pnuma_pool_put(struct pnuma_pool *pool)
+{
+	unsigned int i;
+
+	for (i = 0; i < pool->nr_members; i++)
+		pnuma_member_close(pool->members[i]);
+	kobject_put(&pool->kobj);
+}
+
+static int pnuma_member_alloc_bitmap(struct pnuma_member *m)
+{
+	m->used = kvcalloc(BITS_TO_LONGS(m->sb.geo.data_pages),
+			   sizeof(unsigned long), GFP_KERNEL);
+	return m->used ? 0 : -ENOMEM;
+}
+
+/* Give the pool an id and a name, then /dev/pnumaN and its sysfs files. */
+static int pnuma_pool_publish(struct pnuma_pool *pool)
+{
+	u32 id;
+	int err;
+
+	lockdep_assert_held(&pnuma_pools_lock);
+	err = xa_alloc(&pnuma_pools, &id, pool, XA_LIMIT(0, 9999), GFP_KERNEL);
+	if (err)
+		return err;
+	pool->id = id;
+	snprintf(pool->name, sizeof(pool->name), "pnuma%u", id);
+
+	err = pnuma_dev_add(pool);
+	if (err)
+		goto err_erase;
+	err = pnuma_sysfs_add_pool(pool);
+	if (err)
+		goto err_dev;
+	spin_lock(&pool->lock);
+	pool->state = PNUMA_POOL_ACTIVE;
+	spin_unlock(&pool->lock);
+	return 0;
+
+err_dev:
+	pnuma_dev_del(pool);
+err_erase:
+	xa_erase(&pnuma_pools, id);
+	pool->id = -1;
+	return err;
+}
+
+static void pnuma_pool_unpublish(struct pnuma_pool *pool)
+{
+	lockdep_assert_held(&pnuma_pools_lock);
+	pnuma_sysfs_del_pool(pool);
+	pnuma_dev_del(pool);
+	xa_erase(&pnuma_pools, pool->id);
+}
+
+/**
+ * pnuma_devt_in_pool() - is a block device a member of an assembled pool?
+ * @devt: the block device
+ *
+ * Context: pnuma_pools_lock held.
+ * Return: true if it is.
+ */
+bool pnuma_devt_in_pool(dev_t devt)
+{
+	struct pnuma_pool *pool;
+	unsigned long id;
+	unsigned int i;
+
+	lockdep_assert_held(&pnuma_pools_lock);
+	xa_for_each(&pnuma_pools, id, pool) {
+		for (i = 0; i < pool->nr_members; i++) {
+			struct file *f = pool->members[i]->bdev_file;
+
+			if (f && file_bdev(f)->bd_dev == devt)
+				return true;
+		}
+	}
+	return false;
+}
+
+/**
+ * pnuma_pool_find_uuid() - the assembled pool with a given UUID
+ * @uuid: the pool UUID
+ *
+ * Context: pnuma_pools_lock held.
+ * Return: the pool, or NULL.
+ */
+struct pnuma_pool *pnuma_pool_find_uuid(const u8 *uuid)
+{
+	struct pnuma_pool *pool;
+	unsigned long id;
+
+	lockdep_assert_held(&pnuma_pools_lock);
+	xa_for_each(&pnuma_pools, id, pool)
+		if (!memcmp(pool->uuid, uuid, sizeof(pool->uuid)))
+			return pool;
+	return NULL;
+}
+
+/*
+ * Read @len bytes at @off of a member's device into @buf, stopping at
+ * poison instead of taking a machine check.
+ */
+static int pnuma_member_read(struct pnuma_member *m, u64 off, void *buf,
+			     size_t len)
+{
+	int id, err = 0;
+
+	id = dax_read_lock();
+	if (!dax_alive(m->dax_dev))
+		err = -ENXIO;
+	else if (copy_mc_to_kernel(buf, m->base + off, len))
+		err = -EIO;
+	dax_read_unlock(id);
+	return err;
+}
+
+/* Refuse to format over a pnuma or other recognisable superblock. */
+static int pnuma_member_check_blank(struct pnuma_member *m, bool force)
+{
+	u64 len = min_t(u64, PNUMA_SIGNATURE_BYTES, m->dev_pages << PNUMA_PAGE_SHIFT);
+	struct pnuma_sb backup;
+	const char *what;
+	u8 *buf;
+	int err;
+
+	buf = kvmalloc(PNUMA_SIGNATURE_BYTES, GFP_KERNEL);
+	if (!buf)
+		return -ENOMEM;
+	err = pnuma_member_read(m, 0, buf, len);
+	if (!err)
+		err = pnuma_member_read(m, (m->dev_pages - 1) << PNUMA_PAGE_SHIFT,
+					&backup, sizeof(backup));
+	if (err) {
+		pr_warn("create: %s: cannot read the device (%pe)\n", m->name,
+			ERR_PTR(err));
+		goto out;
+	}
+
+	if (le64_to_cpu(((struct pnuma_sb *)buf)->magic) == PNUMA_SB_MAGIC ||
+	    le64_to_cpu(backup.magic) == PNUMA_SB_MAGIC)
+		what = "a pnuma superblock";
+	else
+		what = pnuma_foreign_signature(buf, len);
+	if (what && !force) {
+		pr_warn("create: %s holds %s; write 'force' with the devices to overwrite it\n",
+			m->name, what);
+		err = -EEXIST;
+	} else if (what) {
+		pr_warn("create: %s: overwriting %s (force)\n", m->name, what);
+	}
+out:
+	kvfree(buf);
+	return err;
+}
+
+/* Zero @nr pages of a member from page @start, a chunk at a time. */
+static void pnuma_member_zero(struct pnuma_member *m, u64 start, u64 nr)
+{
+	while (nr) {
+		u64 chunk = min_t(u64, nr, 512);
+
+		pnuma_pm_zero(m->base + (start << PNUMA_PAGE_SHIFT),
+			      chunk << PNUMA_PAGE_SHIFT);
+		start += chunk;
+		nr -= chunk;
+		cond_resched();
+	}
+}
+
+/*
+ * Format every member of a new pool. The superblocks are written last, so
+ * that a crash half-way leaves members without a superblock, which
+ * assembly reports as missing, never a pool with stale metadata.
+ */
+static int pnuma_pool_format(struct pnuma_pool *pool)
+{
+	struct pnuma_sb sb;
+	unsigned int i;
+	int id, err = 0;
+
+	id = dax_read_lock();
+	for (i = 0; i < pool->nr_members; i++) {
+		struct pnuma_member *m = pool->members[i];
+		const struct pnuma_geometry *geo = &m->sb.geo;
+
+		if (!dax_alive(m->dax_dev)) {
+			err = -ENXIO;
+			goto out;
+		}
+		pnuma_member_zero(m, 0, 1);
+		pnuma_member_zero(m, geo->member_pages - 1, 1);
+		pnuma_member_zero(m, geo->journal_start, geo->journal_pages);
+		pnuma_member_zero(m, geo->meta_start, geo->meta_pages);
+	}
+	pnuma_pm_fence();
+
+	for (i = 0; i < pool->nr_members; i++) {
+		struct pnuma_member *m = pool->members[i];
+		void *backup = m->base +
+			((m->sb.geo.member_pages - 1) << PNUMA_PAGE_SHIFT);
+
+		pnuma_sb_encode(&m->sb, &sb);
+		pnuma_pm_memcpy(backup, &sb, sizeof(sb));
+		pnuma_pm_memcpy(m->base, &sb, sizeof(sb));
+		pnuma_pm_store64(m->base + PNUMA_STATE_OFFSET, PNUMA_STATE_DIRTY);
+		pnuma_pm_flush(m->base + PNUMA_STATE_OFFSET, sizeof(u64));
+	}
+	pnuma_pm_fence();
+out:
+	dax_read_unlock(id);
+	return err;
+}
+
+/* Open and check the devices of a new pool, and lay each one out. */
+static int pnuma_create_members(struct pnuma_pool *pool, const dev_t *devts,
+				const char * const *paths, bool force,
+				u64 *data_pages)
+{
+	unsigned int i;
+	int err;
+
+	*data_pages = 0;
+	for (i = 0; i < pool->nr_members; i++) {
+		struct pnuma_member *m = pool->members[i];
+
+		err = pnuma_member_open(m, devts[i], paths[i]);
+		if (err)
+			return err;
+		err = pnuma_member_check_blank(m, force);
+		if (err)
+			return err;
+		if (pnuma_geometry_compute(m->dev_pages, &m->sb.geo)) {
+			pr_warn("create: %s is too small (%llu pages)\n",
+				m->name, m->dev_pages);
+			return -ENOSPC;
+		}
+		*data_pages += m->sb.geo.data_pages;
+		err = pnuma_member_alloc_bitmap(m);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+/* Look up the block devices named by @paths; no duplicates, none in use. */
+static int pnuma_lookup_paths(const char * const *paths, unsigned int nr,
+			      dev_t *devts)
+{
+	unsigned int i, j;
+	int err;
+
+	for (i = 0; i < nr; i++) {
+		err = lookup_bdev(paths[i], &devts[i]);
+		if (err) {
+			pr_warn("create: %s: not a block device (%pe)\n",
+				paths[i], ERR_PTR(err));
+			return err;
+		}
+		for (j = 0; j < i; j++) {
+			if (devts[j] == devts[i]) {
+				pr_warn("create: %s is listed twice\n", paths[i]);
+				return -EINVAL;
+			}
+		}
+		if (pnuma_devt_in_pool(devts[i])) {
+			pr_warn("create: %s is a member of an assembled pool\n",
+				paths[i]);
+			return -EBUSY;
+		}
+	}
+	return 0;
+}
+
+/**
+ * pnuma_pool_create() - format a new pool and assemble it
+ * @paths: paths of the fsdax pmem block devices, in member order
+ * @nr: how many
+ * @force: overwrite pnuma or other superblocks found on them
+ * @logical_pages: logical capacity in pages; 0 for the sum of the
+ *	members' data pages
+ *
+ * Return: 0 and a new /dev/pnumaN, or a negative errno with a kernel log
+ * line saying why; nothing is written to any device unless every device
+ * passed every check.
+ */
+int pnuma_pool_create(const char * const *paths, unsigned int nr, bool force,
+		      u64 logical_pages)
+{
+	dev_t devts[PNUMA_MAX_MEMBERS];
+	struct pnuma_pool *pool;
+	u64 data_pages, now;
+	unsigned int i;
+	int err;
+
+	if (!nr || nr > PNUMA_MAX_MEMBERS ||
+	    logical_pages > PNUMA_MAX_LOGICAL_PAGES)
+		return -EINVAL;
+
+	guard(mutex)(&pnuma_pools_lock);
+	err = pnuma_lookup_paths(paths, nr, devts);
+	if (err)
+		return err;
+	pool = pnuma_pool_alloc(nr);
+	if (!pool)
+		return -ENOMEM;
+	err = pnuma_create_members(pool, devts, paths, force, &data_pages);
+	if (err)
+		goto err_put;
+
+	generate_random_uuid(pool->uuid);
+	pool->logical_pages = logical_pages ?: data_pages;
+	pool->clean_shutdown = true;
+	now = ktime_get_real_ns();
+	for (i = 0; i < nr; i++) {
+		struct pnuma_member *m = pool->members[i];
+
+		memcpy(m->sb.pool_uuid, pool->uuid, sizeof(pool->uuid));
+		generate_random_uuid(m->sb.member_uuid);
+		m->sb.member_index = i;
+		m->sb.member_count = nr;
+		m->sb.home_node = m->node == NUMA_NO_NODE ? PNUMA_NO_NODE : m->node;
+		m->sb.pool_logical_pages = pool->logical_pages;
+		m->sb.create_time = now;
+		m->meta = m->base + (m->sb.geo.meta_start << PNUMA_PAGE_SHIFT);
+	}
+
+	err = pnuma_pool_format(pool);
+	if (err)
+		goto err_put;
+	err = pnuma_pool_publish(pool);
+	if (err)
+		goto err_put;
+	pr_info("%s: created pool %pUb: %u members, %llu data pages, %llu logical pages\n",
+		pool->name, pool->uuid, nr, data_pages, pool->logical_pages);
+	return 0;
+
+err_put:
+	pnuma_pool_put(pool);
+	return err;
+}
+
+/**
+ * pnuma_read_superblocks() - read a device's superblocks without claiming it
+ * @devt: the block device
+ * @primary: its page 0 superblock
+ * @backup: its backup superblock: in the last page of the member if the
+ *	primary is valid, of the device otherwise
+ * @dev_pages: size of the device in pages
+ * @name: its name (BDEVNAME_SIZE bytes)
+ *
+ * Return: 0, -ENODEV if it is not a DAX device, or another negative errno
+ * if it could not be read (for instance because it is still being set up).
+ */
+int pnuma_read_superblocks(dev_t devt, struct pnuma_sb *primary,
+			   struct pnuma_sb *backup, u64 *dev_pages, char *name)
+{
+	struct pnuma_member m = { .node = NUMA_NO_NODE };
+	struct pnuma_sb_info info;
+	struct block_device *bdev;
+	struct file *file;
+	u64 start_off, last;
+	pfn_t pfn;
+	int id, err = 0;
+	long nr;
+
+	file = bdev_file_open_by_dev(devt, BLK_OPEN_READ, NULL, NULL);
+	if (IS_ERR(file))
+		return PTR_ERR(file);
+	bdev = file_bdev(file);
+	snprintf(name, BDEVNAME_SIZE, "%pg", bdev);
+	*dev_pages = bdev_nr_bytes(bdev) >> PNUMA_PAGE_SHIFT;
+	m.dax_dev = fs_dax_get_by_bdev(bdev, &start_off, NULL, NULL);
+	if (!m.dax_dev || *dev_pages < 2) {
+		err = -ENODEV;
+		goto out;
+	}
+
+	id = dax_read_lock();
+	nr = dax_direct_access(m.dax_dev, 0, 1, DAX_ACCESS, &m.base, &pfn);
+	dax_read_unlock(id);
+	if (nr < 1) {
+		err = nr < 0 ? nr : -EIO;
+		goto out;
+	}
+	err = pnuma_member_read(&m, 0, primary, sizeof(*primary));
+	if (err)
+		goto out;
+	last = *dev_pages - 1;
+	if (!pnuma_sb_decode(primary, &info) &&
+	    info.geo.member_pages <= *dev_pages)
+		last = info.geo.member_pages - 1;
+	err = pnuma_member_read(&m, last << PNUMA_PAGE_SHIFT, backup,
+				sizeof(*backup));
+out:
+	if (m.dax_dev)
+		fs_put_dax(m.dax_dev, NULL);
+	fput(file);
+	return err;
+}
+
+/* Open every member of an existing pool and check its superblock again. */
+static int pnuma_assemble_members(struct pnuma_pool *pool, const dev_t *devts)
+{
+	struct pnuma_sb sb;
+	const char *bad;
+	unsigned int i;
+	int err;
+
+	for (i = 0; i < pool->nr_members; i++) {
+		struct pnuma_member *m = pool->members[i];
+		char what[32];
+
+		snprintf(what, sizeof(what), "member %u", i);
+		err = pnuma_member_open(m, devts[i], what);
+		if (err)
+			return err;
+		err = pnuma_member_read(m, 0, &sb, sizeof(sb));
+		if (err)
+			return err;
+		bad = pnuma_sb_decode(&sb, &m->sb);
+		if (!bad && m->sb.member_index != i)
+			bad = "member index changed";
+		if (!bad && memcmp(m->sb.pool_uuid, pool->members[0]->sb.pool_uuid,
+				   sizeof(m->sb.pool_uuid)))
+			bad = "pool UUID changed";
+		if (!bad && m->sb.geo.member_pages > m->dev_pages)
+			bad = "device smaller than its superblock says";
+		if (bad) {
+			pr_err("%s: superblock changed during assembly: %s\n",
+			       m->name, bad);
+			return -EUCLEAN;
+		}
+		m->meta = m->base + (m->sb.geo.meta_start << PNUMA_PAGE_SHIFT);
+		err = pnuma_member_alloc_bitmap(m);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+/*
+ * The clean-shutdown words of every member: all "clean" means the pool was
+ * shut down cleanly. Anything else than the two known values is reported
+ * and treated as an unclean shutdown; recovery never depends on it.
+ */
+static bool pnuma_pool_was_clean(struct pnuma_pool *pool)
+{
+	bool clean = true;
+	unsigned int i;
+
+	for (i = 0; i < pool->nr_members; i++) {
+		struct pnuma_member *m = pool->members[i];
+		__le64 word;
+
+		if (pnuma_member_read(m, PNUMA_STATE_OFFSET, &word, sizeof(word)))
+			return false;
+		if (le64_to_cpu(word) == PNUMA_STATE_CLEAN)
+			continue;
+		if (le64_to_cpu(word) != PNUMA_STATE_DIRTY)
+			pr_warn("%s: unknown clean-shutdown word %#llx\n",
+				m->name, le64_to_cpu(word));
+		clean = false;
+	}
+	return clean;
+}
+
+/**
+ * pnuma_pool_assemble() - assemble a pool whose members scan.c found
+ * @devts: the member block devices, by member index
+ * @nr: how many (the pool's member count)
+ *
+ * Claims every member, checks its superblock again, reads the metadata
+ * into the page map and only then marks the members in use: a pool that
+ * fails to assemble has not been written to.
+ *
+ * Context: pnuma_pools_lock held.
+ * Return: 0, or a negative errno with a kernel log line saying why.
+ */
+int pnuma_pool_assemble(const dev_t *devts, unsigned int nr)
+{
+	struct pnuma_pool *pool;
+	unsigned int i;
+	u64 used = 0;
+	int err;
+
+	lockdep_assert_held(&pnuma_pools_lock);
+	pool = pnuma_pool_alloc(nr);
+	if (!pool)
+		return -ENOMEM;
+	err = pnuma_assemble_members(pool, devts);
+	if (err)
+		goto err_put;
+	memcpy(pool->uuid, pool->members[0]->sb.pool_uuid, sizeof(pool->uuid));
+	pool->logical_pages = pool->members[0]->sb.pool_logical_pages;
+	pool->clean_shutdown = pnuma_pool_was_clean(pool);
+	err = pnuma_map_build(pool);
+	if (err)
+		goto err_put;
+
+	/* The first write: the pool is in use from now on. */
+	for (i = 0; i < nr; i++) {
+		pnuma_member_set_state(pool->members[i], PNUMA_STATE_DIRTY);
+		used += pool->members[i]->nr_used;
+	}
+	pnuma_pm_fence();
+
+	err = pnuma_pool_publish(pool);
+	if (err)
+		goto err_put;
+	pr_info("%s: assembled pool %pUb: %u members, %llu pages in use, %s shutdown\n",
+		pool->name, pool->uuid, nr, used,
+		pool->clean_shutdown ? "clean" : "unclean");
+	return 0;
+
+err_put:
+	pnuma_pool_put(pool);
+	return err;
+}
+
+/* Mark every member clean; later allocations mark them dirty again. */
+static void pnuma_pool_mark_clean(struct pnuma_pool *pool)
+{
+	unsigned int i;
+
+	guard(mutex)(&pool->alloc_lock);
+	for (i = 0; i < pool->nr_members; i++)
+		pnuma_member_set_state(pool->members[i], PNUMA_STATE_CLEAN);
+	pnuma_pm_fence();
+	pool->state_clean = true;
+}
+
+/**
+ * pnuma_pool_stop() - stop an assembled pool
+ * @name: its name, "pnumaN"
+ *
+ * Refused while /dev/pnumaN is open (or mapped). Marks the members clean
+ * and releases them; the pool can be assembled again with a scan.
+ *
+ * Return: 0, -ENODEV if there is no such pool, -EBUSY if it is in use.
+ */
+int pnuma_pool_stop(const char *name)
+{
+	enum pnuma_pool_state old;
+	struct pnuma_pool *pool;
+	unsigned long id;
+
+	guard(mutex)(&pnuma_pools_lock);
+	xa_for_each(&pnuma_pools, id, pool)
+		if (sysfs_streq(pool->name, name))
+			break;
+	if (!pool)
+		return -ENODEV;
+
+	spin_lock(&pool->lock);
+	if (pool->users) {
+		spin_unlock(&pool->lock);
+		pr_info("%s: not stopped: in use\n", pool->name);
+		return -EBUSY;
+	}
+	old = pool->state;
+	pool->state = PNUMA_POOL_STOPPING;
+	spin_unlock(&pool->lock);
+
+	pnuma_pool_unpublish(pool);
+	if (old != PNUMA_POOL_DEAD)
+		pnuma_pool_mark_clean(pool);
+	pr_info("%s: stopped pool %pUb\n", pool->name, pool->uuid);
+	pnuma_pool_put(pool);
+	return 0;
+}
+
+static int pnuma_reboot_notify(struct notifier_block *nb, unsigned long action,
+			       void *data)
+{
+	struct pnuma_pool *pool;
+	unsigned long id;
+
+	guard(mutex)(&pnuma_pools_lock);
+	xa_for_each(&pnuma_pools, id, pool)
+		if (READ_ONCE(pool->state) == PNUMA_POOL_ACTIVE)
+			pnuma_pool_mark_clean(pool);
+	return NOTIFY_DONE;
+}
+
+static struct notifier_block pnuma_reboot_nb = {
+	.notifier_call = pnuma_reboot_notify,
+};
+
+static int __init pnuma_init(void)
+{
+	int err;
+
+	err = pnuma_dev_init();
+	if (err)
+		goto err;
+	err = pnuma_sysfs_init();
+	if (err)
+		goto err;
+	err = register_reboot_notifier(&pnuma_reboot_nb);
+	if (err)
+		goto err;
+	err = pnuma_scan_init();
+	if (err)
+		goto err_reboot;
+	return 0;
+
+err_reboot:
+	unregister_reboot_notifier(&pnuma_reboot_nb);
+err:
+	pr_err("initialisation failed (%pe)\n", ERR_PTR(err));
+	return err;
+}
+late_initcall(pnuma_init);

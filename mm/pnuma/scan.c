@@ -1,0 +1,293 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Finding pools. When a DAX-capable block device appears (at boot, or a
+ * namespace enabled later), and when an administrator asks for it, read
+ * the superblocks of every DAX block device not yet in a pool, group them
+ * by pool UUID, and assemble each pool whose members are all present and
+ * consistent. A pool that cannot be assembled gets one log line naming
+ * the device and the reason, and nothing is written to its members.
+ */
+
+#define pr_fmt(fmt) "pnuma: " fmt
+
+#include <linux/blkdev.h>
+#include <linux/device.h>
+#include <linux/jhash.h>
+#include <linux/slab.h>
+#include <linux/workqueue.h>
+
+#include "internal.h"
+
+#define PNUMA_SCAN_MAX		256	/* DAX block devices per scan */
+#define PNUMA_SCAN_DELAY	(HZ / 10)
+#define PNUMA_SCAN_RETRIES	20
+#define PNUMA_REPORTED_MAX	16
+
+/**
+ * struct pnuma_cand - a device that holds (or held) a pnuma superblock
+ * @devt: the block device
+ * @name: its name
+ * @dev_pages: its size in pages
+ * @info: the content of its valid superblock copy
+ * @bad: NULL, or what is wrong with the other copy
+ * @which: which copy @bad is about
+ * @grouped: already considered with the other members of its pool
+ */
+struct pnuma_cand {
+	dev_t devt;
+	char name[BDEVNAME_SIZE];
+	u64 dev_pages;
+	struct pnuma_sb_info info;
+	const char *bad;
+	const char *which;
+	bool grouped;
+};
+
+static void pnuma_scan_workfn(struct work_struct *work);
+static DECLARE_DELAYED_WORK(pnuma_scan_work, pnuma_scan_workfn);
+static atomic_t pnuma_scan_retries;
+
+/* Refusals already logged by automatic scans: logged once each. */
+static u32 pnuma_reported[PNUMA_REPORTED_MAX];
+static unsigned int pnuma_nr_reported;
+
+static unsigned int pnuma_dax_disks(dev_t *devts, unsigned int max)
+{
+	struct class_dev_iter iter;
+	struct device *dev;
+	unsigned int n = 0;
+
+	class_dev_iter_init(&iter, &block_class, NULL, &disk_type);
+	while (n < max && (dev = class_dev_iter_next(&iter)))
+		if (blk_queue_dax(dev_to_disk(dev)->queue))
+			devts[n++] = dev->devt;
+	class_dev_iter_exit(&iter);
+	return n;
+}
+
+/*
+ * Read a device's superblocks into @c. Return 1 for a pnuma member
+ * (possibly with one damaged copy), 0 for anything else, or a negative
+ * errno if the device could not be read.
+ */
+static int pnuma_cand_read(dev_t devt, struct pnuma_cand *c)
+{
+	struct pnuma_sb primary, backup;
+	struct pnuma_sb_info binfo;
+	const char *pbad, *bbad;
+	int err;
+
+	err = pnuma_read_superblocks(devt, &primary, &backup, &c->dev_pages,
+				     c->name);
+	if (err)
+		return err == -ENODEV ? 0 : err;
+	c->devt = devt;
+	pbad = pnuma_sb_decode(&primary, &c->info);
+	bbad = pnuma_sb_decode(&backup, &binfo);
+	if (!pbad) {
+		if (!bbad && memcmp(&primary, &backup, sizeof(primary)))
+			bbad = "differs from the primary";
+		c->bad = bbad;
+		c->which = "backup";
+		return 1;
+	}
+	if (!bbad) {
+		c->info = binfo;
+		c->bad = pbad;
+		c->which = "primary";
+		return 1;
+	}
+	if (le64_to_cpu(primary.magic) == PNUMA_SB_MAGIC ||
+	    le64_to_cpu(backup.magic) == PNUMA_SB_MAGIC)
+		pr_err("%s: both pnuma superblocks are damaged (primary: %s, backup: %s); its pool cannot be assembled\n",
+		       c->name, pbad, bbad);
+	return 0;
+}
+
+/*
+ * Check the @n members found for one pool and put their devices in member
+ * order into @devts. Return 0, or a negative errno with @why saying what
+ * is wrong.
+ */
+static int pnuma_group_check(struct pnuma_cand **group, unsigned int n,
+			     dev_t *devts, char *why, size_t len)
+{
+	struct pnuma_cand *by_index[PNUMA_MAX_MEMBERS] = {};
+	const struct pnuma_sb_info *first = &group[0]->info;
+	unsigned int i, j, off;
+
+	for (i = 0; i < n; i++) {
+		const struct pnuma_cand *c = group[i];
+		const struct pnuma_sb_info *info = &c->info;
+
+		if (c->bad) {
+			snprintf(why, len, "member %u (%s): %s superblock: %s",
+				 info->member_index, c->name, c->which, c->bad);
+			return -EUCLEAN;
+		}
+		if (info->member_count != first->member_count ||
+		    info->pool_logical_pages != first->pool_logical_pages ||
+		    info->create_time != first->create_time) {
+			snprintf(why, len, "%s and %s disagree on the pool's geometry",
+				 group[0]->name, c->name);
+			return -EINVAL;
+		}
+		if (info->geo.member_pages > c->dev_pages) {
+			snprintf(why, len, "member %u (%s): %llu pages, superblock says %llu",
+				 info->member_index, c->name, c->dev_pages,
+				 info->geo.member_pages);
+			return -EINVAL;
+		}
+		if (by_index[info->member_index]) {
+			snprintf(why, len, "%s and %s both claim to be member %u",
+				 by_index[info->member_index]->name, c->name,
+				 info->member_index);
+			return -EINVAL;
+		}
+		by_index[info->member_index] = group[i];
+	}
+	for (i = 0; i < first->member_count; i++) {
+		if (by_index[i]) {
+			devts[i] = by_index[i]->devt;
+			continue;
+		}
+		off = scnprintf(why, len, "member %u of %u not found (present:",
+				i, first->member_count);
+		for (j = 0; j < n; j++)
+			off += scnprintf(why + off, len - off, " %s", group[j]->name);
+		scnprintf(why + off, len - off, ")");
+		return -ENODEV;
+	}
+	return 0;
+}
+
+static void pnuma_report(const u8 *uuid, const char *why, bool manual)
+{
+	u32 hash = jhash(why, strlen(why), jhash(uuid, 16, 0));
+	unsigned int i;
+
+	if (!manual) {
+		for (i = 0; i < pnuma_nr_reported; i++)
+			if (pnuma_reported[i] == hash)
+				return;
+		if (pnuma_nr_reported < PNUMA_REPORTED_MAX)
+			pnuma_reported[pnuma_nr_reported++] = hash;
+	}
+	pr_err("pool %pUb not assembled: %s; nothing was written to its members\n",
+	       uuid, why);
+}
+
+/* Group the candidates by pool and assemble what can be assembled. */
+static int pnuma_assemble_all(struct pnuma_cand *cands, unsigned int nc,
+			      bool manual)
+{
+	struct pnuma_cand **group;
+	dev_t devts[PNUMA_MAX_MEMBERS];
+	unsigned int i, j, n;
+	char why[192];
+	int err, ret = 0;
+
+	group = kcalloc(nc, sizeof(*group), GFP_KERNEL);
+	if (!group)
+		return -ENOMEM;
+	for (i = 0; i < nc; i++) {
+		const u8 *uuid = cands[i].info.pool_uuid;
+
+		if (cands[i].grouped)
+			continue;
+		for (n = 0, j = i; j < nc; j++) {
+			if (!memcmp(cands[j].info.pool_uuid, uuid, 16)) {
+				cands[j].grouped = true;
+				group[n++] = &cands[j];
+			}
+		}
+		if (pnuma_pool_find_uuid(uuid))
+			continue;
+		err = pnuma_group_check(group, n, devts, why, sizeof(why));
+		if (err)
+			pnuma_report(uuid, why, manual);
+		else
+			err = pnuma_pool_assemble(devts,
+						  cands[i].info.member_count);
+		if (err && !ret)
+			ret = err;
+	}
+	kfree(group);
+	return ret;
+}
+
+/**
+ * pnuma_scan() - find and assemble pools
+ * @manual: asked for through sysfs: report every refusal, do not retry
+ *
+ * Return: 0 if every pool found was assembled (or there was none), else
+ * the first error.
+ */
+int pnuma_scan(bool manual)
+{
+	unsigned int i, n, nc = 0;
+	struct pnuma_cand *cands;
+	bool unreadable = false;
+	dev_t *devts;
+	int ret;
+
+	devts = kcalloc(PNUMA_SCAN_MAX, sizeof(*devts), GFP_KERNEL);
+	cands = kcalloc(PNUMA_SCAN_MAX, sizeof(*cands), GFP_KERNEL);
+	if (!devts || !cands) {
+		ret = -ENOMEM;
+		goto out;
+	}
+
+	mutex_lock(&pnuma_pools_lock);
+	n = pnuma_dax_disks(devts, PNUMA_SCAN_MAX);
+	for (i = 0; i < n; i++) {
+		if (pnuma_devt_in_pool(devts[i]))
+			continue;
+		ret = pnuma_cand_read(devts[i], &cands[nc]);
+		if (ret < 0)
+			unreadable = true;
+		else if (ret)
+			nc++;
+	}
+	ret = pnuma_assemble_all(cands, nc, manual);
+	mutex_unlock(&pnuma_pools_lock);
+
+	/* A device still being set up: look again shortly. */
+	if (unreadable && !manual &&
+	    atomic_inc_return(&pnuma_scan_retries) <= PNUMA_SCAN_RETRIES)
+		mod_delayed_work(system_wq, &pnuma_scan_work, PNUMA_SCAN_DELAY);
+out:
+	kfree(cands);
+	kfree(devts);
+	return ret;
+}
+
+static void pnuma_scan_workfn(struct work_struct *work)
+{
+	pnuma_scan(false);
+}
+
+/* A block device appeared: scan shortly, once for a burst of them. */
+static int pnuma_blk_add(struct device *dev)
+{
+	if (dev->type == &disk_type && blk_queue_dax(dev_to_disk(dev)->queue)) {
+		atomic_set(&pnuma_scan_retries, 0);
+		mod_delayed_work(system_wq, &pnuma_scan_work, PNUMA_SCAN_DELAY);
+	}
+	return 0;
+}
+
+static struct class_interface pnuma_blk_interface = {
+	.class = &block_class,
+	.add_dev = pnuma_blk_add,
+};
+
+/**
+ * pnuma_scan_init() - scan for pools whenever a DAX block device appears
+ *
+ * Return: 0 or a negative errno.
+ */
+int __init pnuma_scan_init(void)
+{
+	return class_interface_register(&pnuma_blk_interface);
+}
