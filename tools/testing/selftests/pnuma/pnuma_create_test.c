@@ -1,0 +1,217 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Tests of creating pools, on fresh media with no pool assembled (make
+ * check boots the guest with --fresh --no-pool for them): what create
+ * refuses and with which error, the logical size option, first-touch
+ * fallback to another node's member, and SIGBUS when the pool is full.
+ *
+ * These tests format /dev/pmem0 and /dev/pmem1: not run by
+ * run_kselftest.sh, only on scratch media.
+ */
+
+#include <setjmp.h>
+#include <signal.h>
+#include <dirent.h>
+#include <sys/wait.h>
+
+#include "../kselftest_harness.h"
+#include "pnuma_util.h"
+
+#define PMEM0	"/dev/pmem0"
+#define PMEM1	"/dev/pmem1"
+#define NOBODY	65534
+
+/* Stop every assembled pool. */
+static void stop_all_pools(void)
+{
+	struct dirent *de;
+	DIR *dir = opendir(PNUMA_SYSFS);
+
+	if (!dir)
+		return;
+	while ((de = readdir(dir)))
+		if (!strncmp(de->d_name, "pnuma", 5))
+			pnuma_sysfs_write("stop", de->d_name);
+	closedir(dir);
+}
+
+/* Write @len bytes at @off of a block device, bypassing its page cache. */
+static int write_bdev(const char *dev, off_t off, const void *data, size_t len)
+{
+	void *buf;
+	int fd, ret = -1;
+
+	if (posix_memalign(&buf, PNUMA_PAGE, PNUMA_PAGE))
+		return -1;
+	fd = open(dev, O_RDWR | O_DIRECT);
+	if (fd >= 0 && pread(fd, buf, PNUMA_PAGE, off & ~(PNUMA_PAGE - 1)) == PNUMA_PAGE) {
+		memcpy(buf + (off & (PNUMA_PAGE - 1)), data, len);
+		if (pwrite(fd, buf, PNUMA_PAGE, off & ~(PNUMA_PAGE - 1)) == PNUMA_PAGE)
+			ret = 0;
+	}
+	if (fd >= 0)
+		close(fd);
+	free(buf);
+	return ret;
+}
+
+FIXTURE(create) {
+	int unused;
+};
+
+FIXTURE_SETUP(create)
+{
+	if (geteuid())
+		SKIP(return, "must be run as root");
+	if (access(PMEM0, F_OK) || access(PMEM1, F_OK) || access(PNUMA_SYSFS, F_OK))
+		SKIP(return, "needs " PMEM0 ", " PMEM1 " and CONFIG_PNUMA");
+	stop_all_pools();
+}
+
+FIXTURE_TEARDOWN(create)
+{
+	stop_all_pools();
+}
+
+TEST_F(create, pool_over_both_nodes)
+{
+	char dev[32];
+
+	ASSERT_EQ(0, pnuma_sysfs_write("create", "force " PMEM0 " " PMEM1 "\n"));
+	ASSERT_EQ(0, access("/dev/pnuma0", F_OK));
+	EXPECT_EQ(2, pnuma_sysfs_num(PNUMA_SYSFS "/%s/nr_members", "pnuma0"));
+	ASSERT_EQ(0, pnuma_sysfs_read(dev, sizeof(dev),
+				      PNUMA_SYSFS "/pnuma0/members/1/device"));
+	EXPECT_STREQ("pmem1", dev);
+	EXPECT_EQ(0, pnuma_sysfs_num(PNUMA_SYSFS "/%s/used_pages", "pnuma0"));
+	/* logical capacity defaults to the data pages of the members */
+	EXPECT_EQ(pnuma_sysfs_num(PNUMA_SYSFS "/pnuma0/members/0/%s", "capacity_pages") +
+		  pnuma_sysfs_num(PNUMA_SYSFS "/pnuma0/members/1/%s", "capacity_pages"),
+		  pnuma_sysfs_num(PNUMA_SYSFS "/%s/logical_pages", "pnuma0"));
+}
+
+TEST_F(create, pnuma_superblock_needs_force)
+{
+	ASSERT_EQ(0, pnuma_sysfs_write("create", "force " PMEM1));
+	ASSERT_EQ(0, pnuma_sysfs_write("stop", "pnuma0"));
+	EXPECT_EQ(EEXIST, pnuma_sysfs_write("create", PMEM1));
+	EXPECT_NE(0, access("/dev/pnuma0", F_OK));
+	EXPECT_EQ(0, pnuma_sysfs_write("create", "force " PMEM1));
+}
+
+TEST_F(create, foreign_superblock_needs_force)
+{
+	static const char zero[PNUMA_PAGE];
+	const unsigned char ext4_magic[2] = { 0x53, 0xef };
+
+	/* Wipe pnuma's own superblock first, then look like ext4. */
+	ASSERT_EQ(0, write_bdev(PMEM0, 0, zero, sizeof(zero)));
+	ASSERT_EQ(0, write_bdev(PMEM0, 0x438, ext4_magic, 2));
+	EXPECT_EQ(EEXIST, pnuma_sysfs_write("create", PMEM0));
+	EXPECT_NE(0, access("/dev/pnuma0", F_OK));
+	EXPECT_EQ(0, pnuma_sysfs_write("create", "force " PMEM0));
+}
+
+TEST_F(create, member_of_assembled_pool_is_ebusy)
+{
+	ASSERT_EQ(0, pnuma_sysfs_write("create", "force " PMEM0));
+	EXPECT_EQ(EBUSY, pnuma_sysfs_write("create", "force " PMEM0 " " PMEM1));
+	EXPECT_NE(0, access("/dev/pnuma1", F_OK));
+}
+
+TEST_F(create, device_held_by_someone_else_is_ebusy)
+{
+	int fd = open(PMEM1, O_RDONLY | O_EXCL);
+
+	ASSERT_LE(0, fd);
+	EXPECT_EQ(EBUSY, pnuma_sysfs_write("create", "force " PMEM1));
+	close(fd);
+}
+
+TEST_F(create, device_listed_twice_is_einval)
+{
+	EXPECT_EQ(EINVAL, pnuma_sysfs_write("create", "force " PMEM0 " " PMEM0));
+}
+
+TEST_F(create, non_root_is_refused)
+{
+	int status;
+	pid_t pid = fork();
+
+	ASSERT_LE(0, pid);
+	if (!pid) {
+		if (setgid(NOBODY) || setuid(NOBODY))
+			_exit(2);
+		_exit(pnuma_sysfs_write("create", "force " PMEM0) == EACCES ? 0 : 1);
+	}
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	EXPECT_EQ(0, WEXITSTATUS(status));
+	EXPECT_NE(0, access("/dev/pnuma0", F_OK));
+}
+
+TEST_F(create, logical_size)
+{
+	ASSERT_EQ(0, pnuma_sysfs_write("create", "force size=1G " PMEM1));
+	EXPECT_EQ(262144, pnuma_sysfs_num(PNUMA_SYSFS "/%s/logical_pages", "pnuma0"));
+}
+
+/* No member on the toucher's node: the page goes elsewhere, counted. */
+TEST_F(create, first_touch_falls_back_to_another_node)
+{
+	char *p;
+	int fd;
+
+	ASSERT_EQ(0, pnuma_sysfs_write("create", "force " PMEM0));
+	fd = open("/dev/pnuma0", O_RDWR);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, pnuma_pin_cpu(pnuma_node_cpu(1)));
+	p = mmap(NULL, PNUMA_PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	ASSERT_NE(MAP_FAILED, p);
+	p[0] = 1;
+	EXPECT_EQ(0, pnuma_node_of(p));
+	EXPECT_EQ(1, pnuma_sysfs_num(PNUMA_SYSFS "/%s/fallback_allocations", "pnuma0"));
+	munmap(p, PNUMA_PAGE);
+	close(fd);
+}
+
+static sigjmp_buf sigbus_jmp;
+/* Static, so that its value survives the siglongjmp() from on_sigbus(). */
+static long long touched;
+
+static void on_sigbus(int sig)
+{
+	siglongjmp(sigbus_jmp, 1);
+}
+
+/* Touch pages until the pool is full: the next first touch gets SIGBUS. */
+TEST_F_TIMEOUT(create, full_pool_gives_sigbus, 600)
+{
+	struct sigaction sa = { .sa_handler = on_sigbus };
+	long long cap;
+	char *p;
+	int fd;
+
+	ASSERT_EQ(0, pnuma_sysfs_write("create", "force size=1G " PMEM1));
+	cap = pnuma_sysfs_num(PNUMA_SYSFS "/pnuma0/members/0/%s", "capacity_pages");
+	ASSERT_LT(0, cap);
+	ASSERT_LT(cap, pnuma_sysfs_num(PNUMA_SYSFS "/%s/logical_pages", "pnuma0"));
+	fd = open("/dev/pnuma0", O_RDWR);
+	ASSERT_LE(0, fd);
+	p = mmap(NULL, (cap + 1) * PNUMA_PAGE, PROT_READ | PROT_WRITE, MAP_SHARED,
+		 fd, 0);
+	ASSERT_NE(MAP_FAILED, p);
+	ASSERT_EQ(0, sigaction(SIGBUS, &sa, NULL));
+
+	if (!sigsetjmp(sigbus_jmp, 1)) {
+		for (touched = 0; touched <= cap; touched++)
+			p[touched * PNUMA_PAGE] = 0x5a;
+	}
+	EXPECT_EQ(cap, touched);
+	EXPECT_EQ(cap, pnuma_sysfs_num(PNUMA_SYSFS "/%s/used_pages", "pnuma0"));
+	/* What is there stays readable. */
+	EXPECT_EQ(0x5a, p[(cap - 1) * PNUMA_PAGE]);
+	munmap(p, (cap + 1) * PNUMA_PAGE);
+	close(fd);
+}
+
+TEST_HARNESS_MAIN

@@ -1,0 +1,269 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Helpers shared by the pnuma selftests: sysfs attributes of a pool,
+ * move_pages(2) queries, CPU pinning, and stores persisted with libpmem2.
+ *
+ * libpmem2 cannot classify /dev/pnumaN (it knows files, device DAX and
+ * anonymous memory), so the tests map the device themselves and describe
+ * the mapping to libpmem2 with pmem2_map_from_existing() over an anonymous
+ * source of the same size, asking for cache-line granularity. libpmem2
+ * then hands out the memcpy and persist functions for that mapping
+ * (non-temporal stores or CLWB/CLFLUSHOPT, then SFENCE).
+ */
+#ifndef _PNUMA_UTIL_H
+#define _PNUMA_UTIL_H
+
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <pthread.h>
+#include <sched.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#include <libpmem2.h>
+
+#define PNUMA_SYSFS	"/sys/kernel/mm/pnuma"
+#define PNUMA_PAGE	4096UL
+
+/* Read /sys/kernel/mm/pnuma/<path> into @buf, newline stripped. */
+static inline int pnuma_sysfs_read(char *buf, size_t size, const char *fmt, ...)
+{
+	char path[PATH_MAX];
+	ssize_t len;
+	va_list ap;
+	int fd;
+
+	va_start(ap, fmt);
+	vsnprintf(path, sizeof(path), fmt, ap);
+	va_end(ap);
+	fd = open(path, O_RDONLY);
+	if (fd < 0)
+		return -errno;
+	len = read(fd, buf, size - 1);
+	close(fd);
+	if (len < 0)
+		return -errno;
+	while (len && buf[len - 1] == '\n')
+		len--;
+	buf[len] = '\0';
+	return 0;
+}
+
+/* A numeric attribute, or -1 if it cannot be read. */
+static inline long long pnuma_sysfs_num(const char *fmt, const char *pool)
+{
+	char buf[64];
+
+	if (pnuma_sysfs_read(buf, sizeof(buf), fmt, pool))
+		return -1;
+	return strtoll(buf, NULL, 10);
+}
+
+/* Write @val to /sys/kernel/mm/pnuma/<attr>: 0 or the errno. */
+static inline int pnuma_sysfs_write(const char *attr, const char *val)
+{
+	char path[PATH_MAX];
+	int fd, err = 0;
+
+	snprintf(path, sizeof(path), PNUMA_SYSFS "/%s", attr);
+	fd = open(path, O_WRONLY);
+	if (fd < 0)
+		return errno;
+	if (write(fd, val, strlen(val)) < 0)
+		err = errno;
+	close(fd);
+	return err;
+}
+
+/* move_pages(2) with a NULL node list: where are these pages? */
+static inline long pnuma_page_status(void **pages, int *status, unsigned long n)
+{
+	return syscall(SYS_move_pages, 0, n, pages, NULL, status, 0);
+}
+
+/* The node of one page, or the negative errno move_pages() reports. */
+static inline int pnuma_node_of(void *addr)
+{
+	int status = -1;
+
+	if (pnuma_page_status(&addr, &status, 1))
+		return -errno;
+	return status;
+}
+
+/*
+ * The first logical page of a run of @n pages that nobody has touched yet,
+ * searching a read-only view of the whole pool; -1 if there is none.
+ */
+static inline long long pnuma_free_window(int fd, unsigned long long logical,
+					  unsigned long n)
+{
+	unsigned long long lpn, run = 0;
+	enum { BATCH = 512 };
+	void *pages[BATCH];
+	int status[BATCH];
+	char *map;
+	unsigned long i, cnt;
+
+	map = mmap(NULL, logical * PNUMA_PAGE, PROT_READ, MAP_SHARED, fd, 0);
+	if (map == MAP_FAILED)
+		return -1;
+	for (lpn = 0; lpn < logical; lpn += cnt) {
+		cnt = logical - lpn < BATCH ? logical - lpn : BATCH;
+		for (i = 0; i < cnt; i++)
+			pages[i] = map + (lpn + i) * PNUMA_PAGE;
+		if (pnuma_page_status(pages, status, cnt))
+			break;
+		for (i = 0; i < cnt; i++) {
+			run = status[i] == -ENOENT ? run + 1 : 0;
+			if (run == n) {
+				munmap(map, logical * PNUMA_PAGE);
+				return lpn + i + 1 - n;
+			}
+		}
+	}
+	munmap(map, logical * PNUMA_PAGE);
+	return -1;
+}
+
+/* Run the calling thread on @cpu only. */
+static inline int pnuma_pin_cpu(int cpu)
+{
+	cpu_set_t set;
+
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	return sched_setaffinity(0, sizeof(set), &set);
+}
+
+/* The first CPU of @node, or -1. */
+static inline int pnuma_node_cpu(int node)
+{
+	char buf[64];
+
+	if (pnuma_sysfs_read(buf, sizeof(buf),
+			     "/sys/devices/system/node/node%d/cpulist", node))
+		return -1;
+	return buf[0] ? atoi(buf) : -1;
+}
+
+/**
+ * struct pnuma_pm - libpmem2's view of a mapping of /dev/pnumaN
+ * @src: anonymous source standing for the device
+ * @map: the existing mapping, as libpmem2 sees it
+ * @memcpy_fn: copy with non-temporal or flushed stores, then fence
+ * @persist_fn: flush and fence a range
+ */
+struct pnuma_pm {
+	struct pmem2_source *src;
+	struct pmem2_map *map;
+	pmem2_memcpy_fn memcpy_fn;
+	pmem2_persist_fn persist_fn;
+};
+
+static inline int pnuma_pm_init(struct pnuma_pm *pm, void *addr, size_t len)
+{
+	memset(pm, 0, sizeof(*pm));
+	if (pmem2_source_from_anon(&pm->src, len))
+		return -1;
+	if (pmem2_map_from_existing(&pm->map, pm->src, addr, len,
+				    PMEM2_GRANULARITY_CACHE_LINE)) {
+		pmem2_source_delete(&pm->src);
+		return -1;
+	}
+	pm->memcpy_fn = pmem2_get_memcpy_fn(pm->map);
+	pm->persist_fn = pmem2_get_persist_fn(pm->map);
+	return 0;
+}
+
+/* Forget libpmem2's view; the mapping itself stays (the caller unmaps). */
+static inline void pnuma_pm_fini(struct pnuma_pm *pm)
+{
+	if (pm->map)
+		pmem2_map_delete(&pm->map);
+	if (pm->src)
+		pmem2_source_delete(&pm->src);
+}
+
+/* A page's worth of a pattern that depends on @seed and the page number. */
+static inline void pnuma_pattern(uint64_t *buf, uint64_t seed, uint64_t lpn)
+{
+	unsigned long i;
+
+	for (i = 0; i < PNUMA_PAGE / sizeof(*buf); i++)
+		buf[i] = (seed * 0x9e3779b97f4a7c15ULL) ^ (lpn << 20) ^ i;
+}
+
+/**
+ * struct pnuma_writer - a thread that fills pages with pnuma_pattern()
+ * @addr: first page, mapped from /dev/pnumaN
+ * @pages: how many
+ * @lpn: logical page number of @addr
+ * @seed: pattern seed
+ * @cpu: CPU to run on
+ * @err: set if the thread could not pin itself or set up libpmem2
+ */
+struct pnuma_writer {
+	char *addr;
+	unsigned long pages;
+	long long lpn;
+	uint64_t seed;
+	int cpu;
+	int err;
+};
+
+/* Thread body: pinned to its CPU, write and persist each page. */
+static inline void *pnuma_writer_fn(void *arg)
+{
+	struct pnuma_writer *w = arg;
+	uint64_t buf[PNUMA_PAGE / sizeof(uint64_t)];
+	struct pnuma_pm pm;
+	unsigned long i;
+
+	if (pnuma_pin_cpu(w->cpu) ||
+	    pnuma_pm_init(&pm, w->addr, w->pages * PNUMA_PAGE)) {
+		w->err = -1;
+		return NULL;
+	}
+	for (i = 0; i < w->pages; i++) {
+		pnuma_pattern(buf, w->seed, w->lpn + i);
+		pm.memcpy_fn(w->addr + i * PNUMA_PAGE, buf, PNUMA_PAGE, 0);
+	}
+	pnuma_pm_fini(&pm);
+	return NULL;
+}
+
+/*
+ * Fill @pages pages at @addr (logical page @lpn) from two threads, the
+ * first half pinned to @cpu0, the second to @cpu1, seeds @seed and
+ * @seed + 1. Returns 0, or -1 if a thread failed.
+ */
+static inline int pnuma_write_halves(char *addr, unsigned long pages,
+				     long long lpn, uint64_t seed, int cpu0,
+				     int cpu1)
+{
+	unsigned long half = pages / 2;
+	struct pnuma_writer w[2] = {
+		{ addr, half, lpn, seed, cpu0, 0 },
+		{ addr + half * PNUMA_PAGE, pages - half, lpn + half, seed + 1,
+		  cpu1, 0 },
+	};
+	pthread_t th[2];
+	int t;
+
+	for (t = 0; t < 2; t++)
+		if (pthread_create(&th[t], NULL, pnuma_writer_fn, &w[t]))
+			return -1;
+	for (t = 0; t < 2; t++)
+		pthread_join(th[t], NULL);
+	return w[0].err || w[1].err ? -1 : 0;
+}
+
+#endif /* _PNUMA_UTIL_H */
