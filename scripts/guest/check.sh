@@ -11,12 +11,15 @@
 # Usage: check.sh [RUN_KSELFTEST_ARGS...], e.g. check.sh -t pnuma:pnuma_sysctl_test
 
 # One KTAP document per suite.
+suites=0
 for results in /sys/kernel/debug/kunit/*/results; do
 	[ -r "$results" ] || continue
 	echo "PNUMA-KUNIT-BEGIN"
 	cat "$results"
 	echo "PNUMA-KUNIT-END"
+	suites=$((suites + 1))
 done
+[ $suites -gt 0 ] || echo "PNUMA-KUNIT-NONE"
 
 echo "PNUMA-KSELFTEST-BEGIN"
 "$PNUMA_KSELFTEST/run_kselftest.sh" "$@"
