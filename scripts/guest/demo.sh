@@ -1,42 +1,82 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 #
-# Run in the guest by scripts/pnuma-demo: show what pnuma has to work with
-# and what it offers today.
+# Run in the guest by scripts/pnuma-demo, twice on the same NVDIMMs:
+#   demo.sh write    show the machine and the pool, write data from a CPU
+#                    of each node, show where it landed
+#   demo.sh verify   after the reboot: the pool came back by itself, the
+#                    data and its placement are unchanged
+
+K=/kselftest/pnuma
+POOL=/sys/kernel/mm/pnuma/pnuma0
+PAGES=512
 
 section()
 {
 	printf '\n=== %s\n' "$*"
 }
 
-section "kernel"
-uname -a
-
-section "NUMA topology (numactl --hardware)"
-numactl --hardware
-
-section "persistent memory: fsdax namespaces and their NUMA nodes (ndctl list)"
-ndctl list --namespaces
-for pfn in /sys/bus/nd/devices/pfn*; do
-	[ "$(cat "$pfn/mode" 2>/dev/null)" = pmem ] || continue
-	for blk in "$pfn"/block/pmem*; do
-		dev=${blk##*/}
-		echo "/dev/$dev: node $(cat /sys/block/"$dev"/device/numa_node)," \
-			"$(($(cat /sys/block/"$dev"/size) / 2048)) MiB," \
-			"dax=$(cat /sys/block/"$dev"/queue/dax)," \
-			"memmap on the device (${pfn##*/})"
+show_pool()
+{
+	echo "pool $(cat $POOL/uuid): $(cat $POOL/state)," \
+		"$(cat $POOL/logical_pages) logical pages," \
+		"$(cat $POOL/used_pages) in use," \
+		"clean shutdown before assembly: $(cat $POOL/clean_shutdown)"
+	for m in $POOL/members/*; do
+		echo "  member ${m##*/}: /dev/$(cat "$m/device"), node $(cat "$m/node")," \
+			"$(cat "$m/used_pages") of $(cat "$m/capacity_pages") pages used"
 	done
-done
+}
 
-section "pnuma's switch: /proc/sys/kernel/numa_balancing_pmem"
-echo "numa_balancing       = $(cat /proc/sys/kernel/numa_balancing)"
-echo "numa_balancing_pmem  = $(cat /proc/sys/kernel/numa_balancing_pmem)"
-echo 1 >/proc/sys/kernel/numa_balancing_pmem &&
-	echo "set to 1             -> $(cat /proc/sys/kernel/numa_balancing_pmem)"
-if echo 2 >/proc/sys/kernel/numa_balancing_pmem 2>/dev/null; then
-	echo "error: 2 was accepted"
-	exit 1
-fi
-echo "writing 2 is refused -> $(cat /proc/sys/kernel/numa_balancing_pmem)"
-echo 0 >/proc/sys/kernel/numa_balancing_pmem &&
-	echo "set back to 0        -> $(cat /proc/sys/kernel/numa_balancing_pmem)"
+placement()
+{
+	section "where the $PAGES logical pages live (move_pages(2))"
+	$K/pnuma_placement 0 $PAGES 4
+}
+
+case $1 in
+write)
+	section "NUMA topology (numactl --hardware)"
+	numactl --hardware
+	section "persistent memory: one fsdax namespace per node (ndctl list)"
+	ndctl list --namespaces | grep -E '"(dev|mode|map|blockdev)"'
+	section "pnuma's switch: /proc/sys/kernel/numa_balancing_pmem"
+	echo "numa_balancing = $(cat /proc/sys/kernel/numa_balancing)," \
+		"numa_balancing_pmem = $(cat /proc/sys/kernel/numa_balancing_pmem)"
+	section "the pool the guest created over both namespaces (/sys/kernel/mm/pnuma)"
+	dmesg | grep 'pnuma: ' | sed 's/^\[[^]]*\] //'
+	show_pool
+	section "write $PAGES pages of random data: the first half from node 0, the second from node 1"
+	dd if=/dev/urandom of=/tmp/data bs=4096 count=$PAGES 2>/dev/null
+	numactl --cpunodebind=0 dd if=/tmp/data of=/dev/pnuma0 bs=4096 \
+		count=$((PAGES / 2)) conv=notrunc 2>/dev/null
+	numactl --cpunodebind=1 dd if=/tmp/data of=/dev/pnuma0 bs=4096 \
+		skip=$((PAGES / 2)) seek=$((PAGES / 2)) count=$((PAGES / 2)) \
+		conv=notrunc 2>/dev/null
+	placement
+	# The checksum goes into the pool too, in its last logical page.
+	sum=$(sha256sum </tmp/data | cut -d' ' -f1)
+	echo "$sum" | dd of=/dev/pnuma0 bs=4096 conv=sync,notrunc \
+		seek=$(($(cat $POOL/logical_pages) - 1)) 2>/dev/null
+	echo "sha256 of the data: $sum"
+	section "after writing"
+	show_pool
+	;;
+verify)
+	section "after the reboot: the kernel assembled the pool by itself"
+	dmesg | grep 'pnuma: ' | sed 's/^\[[^]]*\] //'
+	show_pool
+	placement
+	want=$(dd if=/dev/pnuma0 bs=4096 count=1 \
+		skip=$(($(cat $POOL/logical_pages) - 1)) 2>/dev/null | head -c 64)
+	got=$(dd if=/dev/pnuma0 bs=4096 count=$PAGES 2>/dev/null | sha256sum | cut -d' ' -f1)
+	echo "sha256 recorded before the reboot: $want"
+	echo "sha256 read back now:              $got"
+	[ "$want" = "$got" ] || { echo "error: the data changed"; exit 1; }
+	echo "every byte verified"
+	;;
+*)
+	echo "usage: $0 write | verify" >&2
+	exit 2
+	;;
+esac
