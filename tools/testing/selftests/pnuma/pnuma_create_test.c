@@ -175,19 +175,20 @@ TEST_F(create, first_touch_falls_back_to_another_node)
 }
 
 static sigjmp_buf sigbus_jmp;
-/* Static, so that its value survives the siglongjmp() from on_sigbus(). */
-static long long touched;
+/* Set by the handler only; read after sigsetjmp() returns again. */
+static void *sigbus_addr;
 
-static void on_sigbus(int sig)
+static void on_sigbus(int sig, siginfo_t *si, void *uc)
 {
+	sigbus_addr = si->si_addr;
 	siglongjmp(sigbus_jmp, 1);
 }
 
 /* Touch pages until the pool is full: the next first touch gets SIGBUS. */
 TEST_F_TIMEOUT(create, full_pool_gives_sigbus, 600)
 {
-	struct sigaction sa = { .sa_handler = on_sigbus };
-	long long cap;
+	struct sigaction sa = { .sa_sigaction = on_sigbus, .sa_flags = SA_SIGINFO };
+	long long cap, i;
 	char *p;
 	int fd;
 
@@ -202,11 +203,13 @@ TEST_F_TIMEOUT(create, full_pool_gives_sigbus, 600)
 	ASSERT_NE(MAP_FAILED, p);
 	ASSERT_EQ(0, sigaction(SIGBUS, &sa, NULL));
 
+	sigbus_addr = NULL;
 	if (!sigsetjmp(sigbus_jmp, 1)) {
-		for (touched = 0; touched <= cap; touched++)
-			p[touched * PNUMA_PAGE] = 0x5a;
+		for (i = 0; i <= cap; i++)
+			p[i * PNUMA_PAGE] = 0x5a;
 	}
-	EXPECT_EQ(cap, touched);
+	/* The fault came at the first page past the capacity, not before. */
+	EXPECT_EQ(p + cap * PNUMA_PAGE, sigbus_addr);
 	EXPECT_EQ(cap, pnuma_sysfs_num(PNUMA_SYSFS "/%s/used_pages", "pnuma0"));
 	/* What is there stays readable. */
 	EXPECT_EQ(0x5a, p[(cap - 1) * PNUMA_PAGE]);
