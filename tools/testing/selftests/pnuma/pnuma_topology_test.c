@@ -8,53 +8,16 @@
  * the machine has fewer than two nodes.
  */
 
-#define _GNU_SOURCE
 #include <dirent.h>
-#include <errno.h>
-#include <fcntl.h>
-#include <limits.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
-#include <unistd.h>
 
 #include "../kselftest_harness.h"
+#include "pnuma_util.h"
 
 #define ND_DEVICES "/sys/bus/nd/devices"
 #define NODE_DIR "/sys/devices/system/node/node%d"
 #define MAX_NODES 2
-
-/* Read a sysfs attribute into @buf without its trailing newline. */
-static int read_attr(const char *path, char *buf, size_t size)
-{
-	ssize_t len;
-	int fd;
-
-	fd = open(path, O_RDONLY);
-	if (fd < 0)
-		return -errno;
-	len = read(fd, buf, size - 1);
-	close(fd);
-	if (len < 0)
-		return -errno;
-	while (len && (buf[len - 1] == '\n' || buf[len - 1] == ' '))
-		len--;
-	buf[len] = '\0';
-	return 0;
-}
-
-static int read_attrf(char *buf, size_t size, const char *fmt, ...)
-{
-	char path[PATH_MAX];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(path, sizeof(path), fmt, ap);
-	va_end(ap);
-	return read_attr(path, buf, size);
-}
 
 struct pmem_ns {
 	char name[NAME_MAX + 1];	/* namespaceX.Y */
@@ -82,15 +45,15 @@ static int find_fsdax_namespaces(struct pmem_ns *ns, int max)
 
 		if (strncmp(de->d_name, "namespace", 9))
 			continue;
-		if (read_attrf(p->holder, sizeof(p->holder),
-			       ND_DEVICES "/%s/holder", de->d_name) ||
+		if (pnuma_sysfs_read(p->holder, sizeof(p->holder),
+				     ND_DEVICES "/%s/holder", de->d_name) ||
 		    strncmp(p->holder, "pfn", 3))
 			continue;
-		if (read_attrf(buf, sizeof(buf), ND_DEVICES "/%s/mode",
-			       de->d_name) || strcmp(buf, "memory"))
+		if (pnuma_sysfs_read(buf, sizeof(buf), ND_DEVICES "/%s/mode",
+				     de->d_name) || strcmp(buf, "memory"))
 			continue;
-		if (read_attrf(buf, sizeof(buf), ND_DEVICES "/%s/numa_node",
-			       de->d_name))
+		if (pnuma_sysfs_read(buf, sizeof(buf), ND_DEVICES "/%s/numa_node",
+				     de->d_name))
 			continue;
 		snprintf(p->name, sizeof(p->name), "%s", de->d_name);
 		p->node = atoi(buf);
@@ -127,7 +90,7 @@ static int online_nodes(void)
 {
 	char buf[64];
 
-	if (read_attr("/sys/devices/system/node/online", buf, sizeof(buf)))
+	if (pnuma_sysfs_read(buf, sizeof(buf), "/sys/devices/system/node/online"))
 		return 0;
 	if (!strcmp(buf, "0"))
 		return 1;
@@ -164,11 +127,11 @@ TEST_F(topology, each_node_has_cpu_and_memory)
 		unsigned long total_kb;
 		char *p;
 
-		ASSERT_EQ(0, read_attrf(buf, sizeof(buf), NODE_DIR "/cpulist",
-					node));
+		ASSERT_EQ(0, pnuma_sysfs_read(buf, sizeof(buf), NODE_DIR "/cpulist",
+					      node));
 		EXPECT_NE('\0', buf[0]) TH_LOG("node %d has no CPU", node);
-		ASSERT_EQ(0, read_attrf(buf, sizeof(buf), NODE_DIR "/meminfo",
-					node));
+		ASSERT_EQ(0, pnuma_sysfs_read(buf, sizeof(buf), NODE_DIR "/meminfo",
+					      node));
 		p = strstr(buf, "MemTotal:");
 		ASSERT_NE(NULL, p);
 		total_kb = strtoul(p + strlen("MemTotal:"), NULL, 10);
@@ -200,8 +163,8 @@ TEST_F(topology, memmap_on_device)
 
 	ASSERT_LT(0, self->nr_ns);
 	for (i = 0; i < self->nr_ns; i++) {
-		ASSERT_EQ(0, read_attrf(buf, sizeof(buf), ND_DEVICES "/%s/mode",
-					self->ns[i].holder));
+		ASSERT_EQ(0, pnuma_sysfs_read(buf, sizeof(buf), ND_DEVICES "/%s/mode",
+					      self->ns[i].holder));
 		/* "pmem": struct pages on the device (ndctl -M dev) */
 		EXPECT_STREQ("pmem", buf) TH_LOG("%s", self->ns[i].holder);
 	}
@@ -220,11 +183,11 @@ TEST_F(topology, dax_block_device_per_namespace)
 		snprintf(path, sizeof(path), "/dev/%s", name);
 		ASSERT_EQ(0, stat(path, &st)) TH_LOG("%s", path);
 		EXPECT_TRUE(S_ISBLK(st.st_mode));
-		ASSERT_EQ(0, read_attrf(buf, sizeof(buf),
-					"/sys/block/%s/queue/dax", name));
+		ASSERT_EQ(0, pnuma_sysfs_read(buf, sizeof(buf),
+					      "/sys/block/%s/queue/dax", name));
 		EXPECT_STREQ("1", buf) TH_LOG("%s is not DAX capable", name);
-		ASSERT_EQ(0, read_attrf(buf, sizeof(buf),
-					"/sys/block/%s/device/numa_node", name));
+		ASSERT_EQ(0, pnuma_sysfs_read(buf, sizeof(buf),
+					      "/sys/block/%s/device/numa_node", name));
 		EXPECT_EQ(self->ns[i].node, atoi(buf)) TH_LOG("%s", name);
 	}
 }

@@ -32,7 +32,7 @@
 #define PNUMA_SYSFS	"/sys/kernel/mm/pnuma"
 #define PNUMA_PAGE	4096UL
 
-/* Read /sys/kernel/mm/pnuma/<path> into @buf, newline stripped. */
+/* Read the sysfs file @fmt names into @buf, trailing white space stripped. */
 static inline int pnuma_sysfs_read(char *buf, size_t size, const char *fmt, ...)
 {
 	char path[PATH_MAX];
@@ -50,7 +50,7 @@ static inline int pnuma_sysfs_read(char *buf, size_t size, const char *fmt, ...)
 	close(fd);
 	if (len < 0)
 		return -errno;
-	while (len && buf[len - 1] == '\n')
+	while (len && (buf[len - 1] == '\n' || buf[len - 1] == ' '))
 		len--;
 	buf[len] = '\0';
 	return 0;
