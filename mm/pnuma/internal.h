@@ -133,6 +133,7 @@ int pnuma_read_superblocks(dev_t devt, struct pnuma_sb *primary,
 
 /* scan.c */
 int pnuma_scan(bool manual);
+void pnuma_scan_forget(dev_t devt);
 int pnuma_scan_init(void);
 
 /* alloc.c */

@@ -501,6 +501,8 @@ int pnuma_pool_create(const char * const *paths, unsigned int nr, bool force,
 	err = pnuma_pool_publish(pool);
 	if (err)
 		goto err_put;
+	for (i = 0; i < nr; i++)
+		pnuma_scan_forget(devts[i]);
 	pr_info("%s: created pool %pUb: %u members, %llu data pages, %llu logical pages\n",
 		pool->name, pool->uuid, nr, data_pages, pool->logical_pages);
 	return 0;

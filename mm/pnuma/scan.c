@@ -6,13 +6,20 @@
  * by pool UUID, and assemble each pool whose members are all present and
  * consistent. A pool that cannot be assembled gets one log line naming
  * the device and the reason, and nothing is written to its members.
+ *
+ * An automatic scan only decides about pools with a member among the
+ * devices that appeared since the last one, so that a pool an
+ * administrator stopped stays stopped. It decides nothing while a device
+ * is still being set up, and it reports a pool incomplete only once no
+ * DAX device has appeared for PNUMA_SCAN_SETTLE: devices show up one by
+ * one at boot, and a member that merely has not appeared yet is not
+ * missing.
  */
 
 #define pr_fmt(fmt) "pnuma: " fmt
 
 #include <linux/blkdev.h>
 #include <linux/device.h>
-#include <linux/jhash.h>
 #include <linux/slab.h>
 #include <linux/workqueue.h>
 
@@ -21,7 +28,7 @@
 #define PNUMA_SCAN_MAX		256	/* DAX block devices per scan */
 #define PNUMA_SCAN_DELAY	(HZ / 10)
 #define PNUMA_SCAN_RETRIES	20
-#define PNUMA_REPORTED_MAX	16
+#define PNUMA_SCAN_SETTLE	(2 * HZ)
 
 /**
  * struct pnuma_cand - a device that holds (or held) a pnuma superblock
@@ -46,10 +53,93 @@ struct pnuma_cand {
 static void pnuma_scan_workfn(struct work_struct *work);
 static DECLARE_DELAYED_WORK(pnuma_scan_work, pnuma_scan_workfn);
 static atomic_t pnuma_scan_retries;
+static unsigned long pnuma_last_add;	/* jiffies */
 
-/* Refusals already logged by automatic scans: logged once each. */
-static u32 pnuma_reported[PNUMA_REPORTED_MAX];
-static unsigned int pnuma_nr_reported;
+/**
+ * struct pnuma_new_set - block devices that appeared
+ * @devts: the devices
+ * @nr: how many
+ * @all: more than fit in @devts: consider every device new
+ */
+struct pnuma_new_set {
+	dev_t devts[PNUMA_SCAN_MAX];
+	unsigned int nr;
+	bool all;
+};
+
+/* Devices that appeared since the last automatic scan. */
+static DEFINE_SPINLOCK(pnuma_new_lock);
+static struct pnuma_new_set pnuma_new;	/* protected by pnuma_new_lock */
+
+static void pnuma_new_add(dev_t devt)
+{
+	spin_lock(&pnuma_new_lock);
+	if (pnuma_new.nr < PNUMA_SCAN_MAX)
+		pnuma_new.devts[pnuma_new.nr++] = devt;
+	else
+		pnuma_new.all = true;
+	spin_unlock(&pnuma_new_lock);
+}
+
+/* Take the new devices into @set, or put them back from it. */
+static void pnuma_new_take(struct pnuma_new_set *set)
+{
+	spin_lock(&pnuma_new_lock);
+	*set = pnuma_new;
+	pnuma_new.nr = 0;
+	pnuma_new.all = false;
+	spin_unlock(&pnuma_new_lock);
+}
+
+static void pnuma_new_put_back(const struct pnuma_new_set *set)
+{
+	unsigned int i;
+
+	for (i = 0; i < set->nr; i++)
+		pnuma_new_add(set->devts[i]);
+	if (set->all) {
+		spin_lock(&pnuma_new_lock);
+		pnuma_new.all = true;
+		spin_unlock(&pnuma_new_lock);
+	}
+}
+
+/**
+ * pnuma_scan_forget() - a device is no longer new to automatic scans
+ * @devt: the block device
+ *
+ * Called for the members of a pool created by hand, so that a pending
+ * automatic scan does not assemble it again after it is stopped.
+ */
+void pnuma_scan_forget(dev_t devt)
+{
+	unsigned int i;
+
+	spin_lock(&pnuma_new_lock);
+	for (i = 0; i < pnuma_new.nr; i++) {
+		if (pnuma_new.devts[i] == devt)
+			pnuma_new.devts[i--] = pnuma_new.devts[--pnuma_new.nr];
+	}
+	spin_unlock(&pnuma_new_lock);
+}
+
+/* Has no DAX device appeared for PNUMA_SCAN_SETTLE? */
+static bool pnuma_scan_settled(void)
+{
+	return time_after_eq(jiffies, READ_ONCE(pnuma_last_add) + PNUMA_SCAN_SETTLE);
+}
+
+static bool pnuma_new_has(const struct pnuma_new_set *set, dev_t devt)
+{
+	unsigned int i;
+
+	if (set->all)
+		return true;
+	for (i = 0; i < set->nr; i++)
+		if (set->devts[i] == devt)
+			return true;
+	return false;
+}
 
 static unsigned int pnuma_dax_disks(dev_t *devts, unsigned int max)
 {
@@ -161,31 +251,21 @@ static int pnuma_group_check(struct pnuma_cand **group, unsigned int n,
 	return 0;
 }
 
-static void pnuma_report(const u8 *uuid, const char *why, bool manual)
-{
-	u32 hash = jhash(why, strlen(why), jhash(uuid, 16, 0));
-	unsigned int i;
-
-	if (!manual) {
-		for (i = 0; i < pnuma_nr_reported; i++)
-			if (pnuma_reported[i] == hash)
-				return;
-		if (pnuma_nr_reported < PNUMA_REPORTED_MAX)
-			pnuma_reported[pnuma_nr_reported++] = hash;
-	}
-	pr_err("pool %pUb not assembled: %s; nothing was written to its members\n",
-	       uuid, why);
-}
-
-/* Group the candidates by pool and assemble what can be assembled. */
+/*
+ * Group the candidates by pool and assemble what can be assembled. For an
+ * automatic scan, @new limits the decisions to pools with a new member,
+ * and an incomplete pool is only reported once the devices have settled;
+ * until then its new members stay new, for the next scan.
+ */
 static int pnuma_assemble_all(struct pnuma_cand *cands, unsigned int nc,
-			      bool manual)
+			      const struct pnuma_new_set *new)
 {
 	struct pnuma_cand **group;
 	dev_t devts[PNUMA_MAX_MEMBERS];
 	unsigned int i, j, n;
 	char why[192];
 	int err, ret = 0;
+	bool has_new;
 
 	group = kcalloc(nc, sizeof(*group), GFP_KERNEL);
 	if (!group)
@@ -195,17 +275,28 @@ static int pnuma_assemble_all(struct pnuma_cand *cands, unsigned int nc,
 
 		if (cands[i].grouped)
 			continue;
+		has_new = !new;
 		for (n = 0, j = i; j < nc; j++) {
-			if (!memcmp(cands[j].info.pool_uuid, uuid, 16)) {
-				cands[j].grouped = true;
-				group[n++] = &cands[j];
-			}
+			if (memcmp(cands[j].info.pool_uuid, uuid, 16))
+				continue;
+			cands[j].grouped = true;
+			group[n++] = &cands[j];
+			if (new && pnuma_new_has(new, cands[j].devt))
+				has_new = true;
 		}
-		if (pnuma_pool_find_uuid(uuid))
+		if (!has_new || pnuma_pool_find_uuid(uuid))
 			continue;
 		err = pnuma_group_check(group, n, devts, why, sizeof(why));
+		if (err == -ENODEV && new && !pnuma_scan_settled()) {
+			for (j = 0; j < n; j++)
+				pnuma_new_add(group[j]->devt);
+			mod_delayed_work(system_wq, &pnuma_scan_work,
+					 PNUMA_SCAN_SETTLE);
+			continue;
+		}
 		if (err)
-			pnuma_report(uuid, why, manual);
+			pr_err("pool %pUb not assembled: %s; nothing was written to its members\n",
+			       uuid, why);
 		else
 			err = pnuma_pool_assemble(devts,
 						  cands[i].info.member_count);
@@ -218,13 +309,15 @@ static int pnuma_assemble_all(struct pnuma_cand *cands, unsigned int nc,
 
 /**
  * pnuma_scan() - find and assemble pools
- * @manual: asked for through sysfs: report every refusal, do not retry
+ * @manual: asked for through sysfs: consider every pool not assembled,
+ *	and decide at once, even if some device cannot be read
  *
- * Return: 0 if every pool found was assembled (or there was none), else
- * the first error.
+ * Return: 0 if every pool considered was assembled (or there was none),
+ * -EAGAIN if an automatic scan was postponed, else the first error.
  */
 int pnuma_scan(bool manual)
 {
+	struct pnuma_new_set *new = NULL;
 	unsigned int i, n, nc = 0;
 	struct pnuma_cand *cands;
 	bool unreadable = false;
@@ -233,10 +326,14 @@ int pnuma_scan(bool manual)
 
 	devts = kcalloc(PNUMA_SCAN_MAX, sizeof(*devts), GFP_KERNEL);
 	cands = kcalloc(PNUMA_SCAN_MAX, sizeof(*cands), GFP_KERNEL);
-	if (!devts || !cands) {
+	if (!manual)
+		new = kmalloc(sizeof(*new), GFP_KERNEL);
+	if (!devts || !cands || (!manual && !new)) {
 		ret = -ENOMEM;
 		goto out;
 	}
+	if (new)
+		pnuma_new_take(new);
 
 	mutex_lock(&pnuma_pools_lock);
 	n = pnuma_dax_disks(devts, PNUMA_SCAN_MAX);
@@ -249,14 +346,19 @@ int pnuma_scan(bool manual)
 		else if (ret)
 			nc++;
 	}
-	ret = pnuma_assemble_all(cands, nc, manual);
-	mutex_unlock(&pnuma_pools_lock);
-
-	/* A device still being set up: look again shortly. */
-	if (unreadable && !manual &&
-	    atomic_inc_return(&pnuma_scan_retries) <= PNUMA_SCAN_RETRIES)
+	/* A device is still being set up: decide nothing, look again soon. */
+	if (new && unreadable &&
+	    atomic_inc_return(&pnuma_scan_retries) <= PNUMA_SCAN_RETRIES) {
+		pnuma_new_put_back(new);
+		mutex_unlock(&pnuma_pools_lock);
 		mod_delayed_work(system_wq, &pnuma_scan_work, PNUMA_SCAN_DELAY);
+		ret = -EAGAIN;
+		goto out;
+	}
+	ret = pnuma_assemble_all(cands, nc, new);
+	mutex_unlock(&pnuma_pools_lock);
 out:
+	kfree(new);
 	kfree(cands);
 	kfree(devts);
 	return ret;
@@ -271,6 +373,8 @@ static void pnuma_scan_workfn(struct work_struct *work)
 static int pnuma_blk_add(struct device *dev)
 {
 	if (dev->type == &disk_type && blk_queue_dax(dev_to_disk(dev)->queue)) {
+		pnuma_new_add(dev->devt);
+		WRITE_ONCE(pnuma_last_add, jiffies);
 		atomic_set(&pnuma_scan_retries, 0);
 		mod_delayed_work(system_wq, &pnuma_scan_work, PNUMA_SCAN_DELAY);
 	}
