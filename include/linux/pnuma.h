@@ -15,6 +15,22 @@
 #include <linux/mm_types.h>
 #include <linux/types.h>
 
+struct pnuma_move_req;
+
+/**
+ * struct pnuma_move_batch - pnuma pages of one move_pages(2) call
+ * @mm: the process whose pages move
+ * @move_all: MPOL_MF_MOVE_ALL was given
+ * @req: the queued pages, allocated for the first one
+ * @nr: how many are queued
+ */
+struct pnuma_move_batch {
+	struct mm_struct *mm;
+	bool move_all;
+	struct pnuma_move_req *req;
+	unsigned int nr;
+};
+
 #ifdef CONFIG_PNUMA
 
 DECLARE_STATIC_KEY_FALSE(pnuma_balancing_key);
@@ -34,6 +50,11 @@ static inline bool vma_is_pnuma(const struct vm_area_struct *vma)
 int pnuma_page_node(struct vm_area_struct *vma, unsigned long addr);
 unsigned long pnuma_vma_node_pages(struct vm_area_struct *vma,
 				   unsigned long *node_pages);
+int pnuma_move_pages_queue(struct pnuma_move_batch *b, const void __user *p,
+			   int node, int index);
+int pnuma_move_pages_flush(struct pnuma_move_batch *b, int __user *status,
+			   bool all);
+void pnuma_move_pages_end(struct pnuma_move_batch *b);
 
 /**
  * pnuma_balancing_enabled() - Is NUMA balancing of pnuma pages on?
@@ -70,6 +91,23 @@ static inline unsigned long pnuma_vma_node_pages(struct vm_area_struct *vma,
 						 unsigned long *node_pages)
 {
 	return 0;
+}
+
+static inline int pnuma_move_pages_queue(struct pnuma_move_batch *b,
+					 const void __user *p, int node,
+					 int index)
+{
+	return 0;
+}
+
+static inline int pnuma_move_pages_flush(struct pnuma_move_batch *b,
+					 int __user *status, bool all)
+{
+	return 0;
+}
+
+static inline void pnuma_move_pages_end(struct pnuma_move_batch *b)
+{
 }
 
 #endif /* CONFIG_PNUMA */

@@ -14,13 +14,21 @@
 #include <linux/topology.h>
 
 #include "internal.h"
+#include "meta.h"
 #include "pm.h"
 
 #define PNUMA_MAP_MEMBER_MASK	((1UL << PNUMA_MAP_MEMBER_BITS) - 1)
 
-static void *pnuma_map_entry(struct pnuma_member *m, u64 ppn)
+/**
+ * pnuma_map_entry() - the page map's entry for a data page
+ * @m: the member
+ * @ppn: the data page
+ *
+ * Return: the value to store in &pnuma_pool.map.
+ */
+void *pnuma_map_entry(struct pnuma_member *m, u64 ppn)
 {
-	return xa_mk_value(ppn << PNUMA_MAP_MEMBER_BITS | m->sb.member_index);
+	return xa_mk_value(ppn << PNUMA_MAP_MEMBER_BITS | m->media.sb.member_index);
 }
 
 /**
@@ -48,7 +56,7 @@ int pnuma_page_lookup(struct pnuma_pool *pool, u64 lpn,
 
 static bool pnuma_member_full(struct pnuma_member *m)
 {
-	return m->nr_used >= m->sb.geo.data_pages;
+	return m->nr_used >= m->media.sb.geo.data_pages;
 }
 
 /*
@@ -86,14 +94,12 @@ static struct pnuma_member *pnuma_pick_member(struct pnuma_pool *pool,
 
 /*
  * Claim data page @ppn of @m for logical page @lpn: zero the page and make
- * that durable, then write the metadata entry (tag, then owner), each
- * store made durable before the next. A crash at any point leaves the page
- * either free or allocated and zero.
+ * that durable, then claim its metadata entry (pnuma_meta_claim()) and
+ * make that durable. A crash at any point leaves the page either free or
+ * allocated and zero.
  */
 static int __pnuma_claim_page(struct pnuma_member *m, u64 ppn, u64 lpn)
 {
-	struct pnuma_meta *meta = &m->meta[ppn];
-	u64 owner = PNUMA_OWNER_USED | lpn;
 	int id, err = 0;
 
 	lockdep_assert_held(&m->pool->alloc_lock);
@@ -104,12 +110,7 @@ static int __pnuma_claim_page(struct pnuma_member *m, u64 ppn, u64 lpn)
 	}
 	pnuma_pm_zero(pnuma_data_addr(m, ppn), PNUMA_PAGE_SIZE);
 	pnuma_pm_fence();
-	pnuma_pm_store64(&meta->tag,
-			 pnuma_meta_tag(owner, 1, m->sb.member_index, ppn));
-	pnuma_pm_flush(&meta->tag, sizeof(meta->tag));
-	pnuma_pm_fence();
-	pnuma_pm_store64(&meta->owner, owner);
-	pnuma_pm_flush(&meta->owner, sizeof(meta->owner));
+	pnuma_meta_claim(&m->media, ppn, lpn, 1);
 	pnuma_pm_fence();
 out:
 	dax_read_unlock(id);
@@ -119,7 +120,7 @@ out:
 /* A free data page of @m, searching from its allocation hint. */
 static u64 pnuma_member_find_free(struct pnuma_member *m)
 {
-	u64 n = m->sb.geo.data_pages;
+	u64 n = m->media.sb.geo.data_pages;
 	u64 ppn;
 
 	ppn = find_next_zero_bit(m->used, n, m->next);
@@ -140,6 +141,44 @@ static void pnuma_pool_mark_dirty(struct pnuma_pool *pool)
 		pnuma_member_set_state(pool->members[i], PNUMA_STATE_DIRTY);
 	pnuma_pm_fence();
 	pool->state_clean = false;
+}
+
+/**
+ * pnuma_page_reserve() - take a free data page of a member, in DRAM only
+ * @m: the member
+ * @ppn: the page taken
+ *
+ * For the destination of a move: nothing is written to the media until
+ * the journal applies the move. Marks the pool in use.
+ *
+ * Context: &pnuma_pool.alloc_lock held.
+ * Return: 0, or -ENOMEM if the member is full.
+ */
+int pnuma_page_reserve(struct pnuma_member *m, u64 *ppn)
+{
+	lockdep_assert_held(&m->pool->alloc_lock);
+	if (pnuma_member_full(m))
+		return -ENOMEM;
+	pnuma_pool_mark_dirty(m->pool);
+	*ppn = pnuma_member_find_free(m);
+	__set_bit(*ppn, m->used);
+	m->nr_used++;
+	m->next = *ppn + 1;
+	return 0;
+}
+
+/**
+ * pnuma_page_unreserve() - give a data page back, in DRAM only
+ * @m: the member
+ * @ppn: the page
+ *
+ * Context: &pnuma_pool.alloc_lock held.
+ */
+void pnuma_page_unreserve(struct pnuma_member *m, u64 ppn)
+{
+	lockdep_assert_held(&m->pool->alloc_lock);
+	__clear_bit(ppn, m->used);
+	m->nr_used--;
 }
 
 static int __pnuma_page_alloc(struct pnuma_pool *pool, u64 lpn, int node,
@@ -209,29 +248,22 @@ static int pnuma_member_load(struct pnuma_pool *pool, struct pnuma_member *m)
 {
 	u64 ppn, lpn, dup_ppn;
 	struct pnuma_member *dup;
-	struct pnuma_meta meta;
 	const char *bad;
-	int id, err = 0;
+	int id, err;
 	u32 gen;
 
-	for (ppn = 0; ppn < m->sb.geo.data_pages; ppn++) {
+	for (ppn = 0; ppn < m->media.sb.geo.data_pages; ppn++) {
+		err = -ENXIO;
+		bad = "device gone";
 		id = dax_read_lock();
-		if (!dax_alive(m->dax_dev))
-			err = -ENXIO;
-		else if (copy_mc_to_kernel(&meta, &m->meta[ppn], sizeof(meta)))
-			err = -EIO;
+		if (dax_alive(m->dax_dev))
+			err = pnuma_meta_get(&m->media, ppn, pool->logical_pages,
+					     &lpn, &gen, &bad);
 		dax_read_unlock(id);
 		if (err) {
-			pr_err("pool %pUb not assembled: %s: cannot read the metadata of page %llu (%pe)\n",
-			       pool->uuid, m->name, ppn, ERR_PTR(err));
-			return err;
-		}
-		bad = pnuma_meta_decode(&meta, m->sb.member_index, ppn,
-					pool->logical_pages, &lpn, &gen);
-		if (bad) {
 			pr_err("pool %pUb not assembled: %s: metadata of page %llu: %s\n",
 			       pool->uuid, m->name, ppn, bad);
-			return -EUCLEAN;
+			return err;
 		}
 		if (lpn == PNUMA_LPN_FREE)
 			continue;

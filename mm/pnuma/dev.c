@@ -52,10 +52,16 @@ static vm_fault_t pnuma_fault(struct vm_fault *vmf)
 	if (vmf->pgoff >= pool->logical_pages ||
 	    READ_ONCE(pool->state) == PNUMA_POOL_DEAD)
 		return VM_FAULT_SIGBUS;
-	err = pnuma_page_get(pool, vmf->pgoff, numa_node_id(), &m, &ppn);
-	if (err)
-		return err == -ENOMEM ? VM_FAULT_OOM : VM_FAULT_SIGBUS;
 
+	/* Look up and map under the fault lock: migration waits for us. */
+	down_read(&pool->fault_lock);
+	if (pnuma_page_wait(pool, vmf->pgoff))
+		return VM_FAULT_SIGBUS;
+	err = pnuma_page_get(pool, vmf->pgoff, numa_node_id(), &m, &ppn);
+	if (err) {
+		ret = err == -ENOMEM ? VM_FAULT_OOM : VM_FAULT_SIGBUS;
+		goto out;
+	}
 	id = dax_read_lock();
 	if (dax_alive(m->dax_dev))
 		ret = vmf_insert_mixed(vmf->vma, vmf->address,
@@ -63,6 +69,8 @@ static vm_fault_t pnuma_fault(struct vm_fault *vmf)
 	else
 		ret = VM_FAULT_SIGBUS;
 	dax_read_unlock(id);
+out:
+	up_read(&pool->fault_lock);
 	return ret;
 }
 
@@ -134,22 +142,34 @@ static ssize_t pnuma_rw_page(struct pnuma_pool *pool, u64 lpn, size_t off,
 			     size_t len, struct iov_iter *iter, bool write)
 {
 	struct pnuma_member *m;
+	struct page *page = NULL;
 	pgoff_t pgoff;
 	size_t done;
 	void *addr;
 	u64 ppn;
 	int id, err;
 
+	/*
+	 * Like a fault, look the page up under the fault lock, but hold a
+	 * page reference rather than the lock while copying: the user buffer
+	 * may fault, even on this pool. Migration refuses referenced pages.
+	 */
+	down_read(&pool->fault_lock);
+	if (pnuma_page_wait(pool, lpn))
+		return -EINTR;
 	if (write)
 		err = pnuma_page_get(pool, lpn, numa_node_id(), &m, &ppn);
 	else
 		err = pnuma_page_lookup(pool, lpn, &m, &ppn);
-	if (err == -ENOENT)
-		return iov_iter_zero(len, iter);
+	if (!err) {
+		page = pfn_t_to_page(pnuma_data_pfn(m, ppn));
+		get_page(page);
+	}
+	up_read(&pool->fault_lock);
 	if (err)
-		return err;
+		return err == -ENOENT ? iov_iter_zero(len, iter) : err;
 
-	pgoff = m->sb.geo.data_start + ppn;
+	pgoff = m->media.sb.geo.data_start + ppn;
 	addr = pnuma_data_addr(m, ppn) + off;
 	id = dax_read_lock();
 	if (write)
@@ -157,6 +177,7 @@ static ssize_t pnuma_rw_page(struct pnuma_pool *pool, u64 lpn, size_t off,
 	else
 		done = dax_copy_to_iter(m->dax_dev, pgoff, addr, len, iter);
 	dax_read_unlock(id);
+	put_page(page);
 	return done ?: -EIO;
 }
 

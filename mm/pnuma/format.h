@@ -7,7 +7,7 @@
  *
  *   page 0                  superblock (struct pnuma_sb, checksummed) and,
  *                           at PNUMA_STATE_OFFSET, the clean-shutdown word
- *   journal_start ...       the redo journal (zeroed at format time)
+ *   journal_start ...       the redo journal: a ring of 64-byte slots
  *   meta_start ...          one struct pnuma_meta per data page
  *   data_start ...          data pages (2 MiB aligned on members >= 32 MiB)
  *   member_pages - 1        backup copy of the superblock
@@ -145,6 +145,67 @@ struct pnuma_meta_csum {
 
 static_assert(sizeof(struct pnuma_meta_csum) == 24);
 
+/*
+ * The redo journal: a ring of 64-byte slots in the journal pages of the
+ * member that pages move away from. A record is a header slot followed by
+ * its entries, two per slot, in contiguous slots.
+ */
+#define PNUMA_JSLOT_SIZE	64
+#define PNUMA_JREC_MAX_ENTRIES	64
+/* State words of a record: "PNJINTNT", "PNJCOMIT"; 0 is free or retired. */
+#define PNUMA_JREC_INTENT	0x544e544e494a4e50ULL
+#define PNUMA_JREC_COMMIT	0x54494d4f434a4e50ULL
+
+/**
+ * struct pnuma_jhdr - header of a journal record
+ * @state: 0 (free or retired), %PNUMA_JREC_INTENT or %PNUMA_JREC_COMMIT;
+ *	the commit point of a record is the one store that sets it to
+ *	%PNUMA_JREC_COMMIT
+ * @seq: sequence number of the record in its journal
+ * @nr: number of entries, 1 .. %PNUMA_JREC_MAX_ENTRIES
+ * @member_index: the member whose journal holds the record
+ * @pool_uuid: the pool's UUID
+ * @reserved: zero
+ * @csum: crc32c (seed ~0) of bytes 8 to 59 of the header followed by the
+ *	entries; @state is not covered, so that it can change alone
+ */
+struct pnuma_jhdr {
+	__le64 state;
+	__le64 seq;
+	__le32 nr;
+	__le32 member_index;
+	__u8 pool_uuid[16];
+	__u8 reserved[20];
+	__le32 csum;
+};
+
+static_assert(sizeof(struct pnuma_jhdr) == PNUMA_JSLOT_SIZE);
+
+/**
+ * struct pnuma_jentry - one page move of a journal record
+ * @lpn: the logical page
+ * @src_ppn: its data page in the journal's member (the source)
+ * @dst_ppn: its data page in the destination member
+ * @new_gen: the generation the destination's metadata gets (the source's
+ *	plus one)
+ * @dst_member: index of the destination member
+ */
+struct pnuma_jentry {
+	__le64 lpn;
+	__le64 src_ppn;
+	__le64 dst_ppn;
+	__le32 new_gen;
+	__le32 dst_member;
+};
+
+static_assert(sizeof(struct pnuma_jentry) * 2 == PNUMA_JSLOT_SIZE);
+
+/* Slots a record of @nr entries takes. */
+static inline unsigned int pnuma_jrec_slots(unsigned int nr)
+{
+	return 1 + (nr + 1) / 2;
+}
+
 /* Geometry limits */
 #define PNUMA_JOURNAL_MIN_PAGES	8
 #define PNUMA_JOURNAL_MAX_PAGES	1024
@@ -193,6 +254,33 @@ struct pnuma_sb_info {
 	u64 pool_logical_pages;
 	u64 create_time;
 };
+
+/**
+ * struct pnuma_media - a member's media, as the format code sees it
+ * @base: where page 0 of the member is mapped
+ * @sb: the member's superblock
+ *
+ * The code that reads and writes metadata and the journal (meta.c,
+ * journal.c) works on this alone, so that it runs in userspace as well,
+ * against a simulated persistent memory.
+ */
+struct pnuma_media {
+	void *base;
+	struct pnuma_sb_info sb;
+};
+
+/* Metadata entry and data page @ppn of a member. */
+static inline struct pnuma_meta *pnuma_media_meta(const struct pnuma_media *m,
+						  u64 ppn)
+{
+	return (struct pnuma_meta *)((char *)m->base +
+		(m->sb.geo.meta_start << PNUMA_PAGE_SHIFT)) + ppn;
+}
+
+static inline void *pnuma_media_data(const struct pnuma_media *m, u64 ppn)
+{
+	return (char *)m->base + ((m->sb.geo.data_start + ppn) << PNUMA_PAGE_SHIFT);
+}
 
 int pnuma_geometry_compute(u64 member_pages, struct pnuma_geometry *geo);
 const char *pnuma_geometry_check(const struct pnuma_geometry *geo);

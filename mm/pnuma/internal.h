@@ -11,13 +11,36 @@
 #include <linux/miscdevice.h>
 #include <linux/mutex.h>
 #include <linux/pfn_t.h>
+#include <linux/rwsem.h>
 #include <linux/spinlock.h>
+#include <linux/wait.h>
 #include <linux/xarray.h>
 
 #include "format.h"
+#include "journal.h"
 
 struct dax_device;
 struct pnuma_pool;
+
+/**
+ * struct pnuma_jring - a member's journal ring, in DRAM
+ * @lock: protects the other fields
+ * @wait: where reservations wait for room
+ * @slots: slots in the ring
+ * @head: next slot to hand out, counted from assembly (monotonic)
+ * @tail: oldest slot still in use (monotonic); [@tail, @head) is in use
+ * @next_seq: sequence number of the next record
+ * @live: reservations not yet released, oldest first
+ */
+struct pnuma_jring {
+	struct mutex lock;		/* protects the fields below */
+	wait_queue_head_t wait;
+	u64 slots;
+	u64 head;
+	u64 tail;
+	u64 next_seq;
+	struct list_head live;
+};
 
 /**
  * struct pnuma_member - one persistent-memory namespace of a pool
@@ -26,15 +49,14 @@ struct pnuma_pool;
  * @bdev_file: the block device, claimed exclusively with the member as
  *	holder
  * @dax_dev: its DAX device, held with the member as holder
- * @base: kernel address of page 0 of the member
+ * @media: its media: kernel address of page 0, and its superblock
  * @base_pfn: pfn of page 0 of the member
  * @dev_pages: size of the device in pages
  * @node: NUMA node of the device (where its CPUs are), or NUMA_NO_NODE
- * @sb: its superblock
- * @meta: its page metadata, one entry per data page
  * @used: bitmap of its data pages in use
  * @nr_used: number of bits set in @used
  * @next: where the next allocation starts looking
+ * @ring: its journal ring
  * @name: block device name, e.g. "pmem0"
  *
  * @used, @nr_used and @next are protected by &pnuma_pool.alloc_lock.
@@ -44,15 +66,14 @@ struct pnuma_member {
 	struct pnuma_pool *pool;
 	struct file *bdev_file;
 	struct dax_device *dax_dev;
-	void *base;
+	struct pnuma_media media;
 	unsigned long base_pfn;
 	u64 dev_pages;
 	int node;
-	struct pnuma_sb_info sb;
-	struct pnuma_meta *meta;
 	unsigned long *used;
 	u64 nr_used;
 	u64 next;
+	struct pnuma_jring ring;
 	char name[BDEVNAME_SIZE];
 };
 
@@ -82,9 +103,18 @@ enum pnuma_pool_state {
  *	counters, metadata claims, @state_clean and insertions into @map
  * @state_clean: the members' state words say "clean"
  * @map: logical page -> xa_mk_value(ppn << PNUMA_MAP_MEMBER_BITS | member)
- *	for every allocated logical page; lookups under RCU
+ *	for every allocated logical page; lookups under RCU. Entries being
+ *	migrated carry %PNUMA_MIGRATING.
+ * @fault_lock: held for read by faults and read/write while they look a
+ *	page up and map or copy it; migration takes it for write to set
+ *	%PNUMA_MIGRATING, so that no fault maps a page it is about to move
+ * @migrate_wq: faults waiting for a page to finish moving
  * @fallback_allocs: first touches served by a member other than the one
  *	on the faulting CPU's node
+ * @pages_migrated: pages moved since assembly
+ * @migrate_failed: pages that could not be moved since assembly
+ * @recovery: what recovery did at assembly
+ * @recovery_us: how long it took
  * @nr_members: number of members
  * @members: the members, by index
  */
@@ -104,12 +134,19 @@ struct pnuma_pool {
 	struct mutex alloc_lock;	/* serialises page allocation */
 	bool state_clean;
 	struct xarray map;
+	struct rw_semaphore fault_lock;
+	wait_queue_head_t migrate_wq;
 	atomic64_t fallback_allocs;
+	atomic64_t pages_migrated;
+	atomic64_t migrate_failed;
+	struct pnuma_recovery recovery;
+	u64 recovery_us;
 	unsigned int nr_members;
 	struct pnuma_member *members[] __counted_by(nr_members);
 };
 
 #define PNUMA_MAP_MEMBER_BITS	6
+#define PNUMA_MIGRATING		XA_MARK_1
 static_assert(PNUMA_MAX_MEMBERS <= 1 << PNUMA_MAP_MEMBER_BITS);
 
 /*
@@ -139,9 +176,45 @@ int pnuma_scan_init(void);
 /* alloc.c */
 int pnuma_page_lookup(struct pnuma_pool *pool, u64 lpn,
 		      struct pnuma_member **m, u64 *ppn);
+void *pnuma_map_entry(struct pnuma_member *m, u64 ppn);
+int pnuma_page_reserve(struct pnuma_member *m, u64 *ppn);
+void pnuma_page_unreserve(struct pnuma_member *m, u64 ppn);
 int pnuma_page_get(struct pnuma_pool *pool, u64 lpn, int node,
 		   struct pnuma_member **m, u64 *ppn);
 int pnuma_map_build(struct pnuma_pool *pool);
+
+/* migrate.c */
+void pnuma_jring_init(struct pnuma_jring *ring, u64 slots);
+int pnuma_page_wait(struct pnuma_pool *pool, u64 lpn);
+int pnuma_migrate_init(void);
+
+/**
+ * struct pnuma_mig - one page to move, and what became of it
+ * @lpn: the logical page
+ * @node: the node to move it to
+ * @status: the outcome, as move_pages(2) reports it: @node, or a
+ *	negative errno
+ * @src: its member
+ * @src_ppn: its data page there
+ * @dst: the member it moves to
+ * @dst_ppn: the data page reserved there
+ * @gen: its generation
+ * @marked: %PNUMA_MIGRATING is set on it
+ */
+struct pnuma_mig {
+	u64 lpn;
+	int node;
+	int status;
+	struct pnuma_member *src;
+	u64 src_ppn;
+	struct pnuma_member *dst;
+	u64 dst_ppn;
+	u32 gen;
+	bool marked;
+};
+
+int pnuma_migrate(struct pnuma_pool *pool, struct pnuma_mig *pages,
+		  unsigned int nr, struct mm_struct *mm, bool move_all);
 
 /* dev.c */
 int pnuma_dev_init(void);
@@ -159,12 +232,12 @@ extern const struct kobj_type pnuma_member_ktype;
 /* Address and pfn of data page @ppn of member @m. */
 static inline void *pnuma_data_addr(struct pnuma_member *m, u64 ppn)
 {
-	return m->base + ((m->sb.geo.data_start + ppn) << PNUMA_PAGE_SHIFT);
+	return pnuma_media_data(&m->media, ppn);
 }
 
 static inline pfn_t pnuma_data_pfn(struct pnuma_member *m, u64 ppn)
 {
-	return __pfn_to_pfn_t(m->base_pfn + m->sb.geo.data_start + ppn,
+	return __pfn_to_pfn_t(m->base_pfn + m->media.sb.geo.data_start + ppn,
 			      PFN_DEV | PFN_MAP);
 }
 

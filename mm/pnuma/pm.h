@@ -13,9 +13,11 @@
 #define _MM_PNUMA_PM_H
 
 #include <linux/compiler.h>
+#include <linux/errno.h>
 #include <linux/libnvdimm.h>
 #include <linux/string.h>
 #include <linux/types.h>
+#include <linux/uaccess.h>
 
 /**
  * pnuma_pm_store64() - failure-atomic store of one little-endian word
@@ -73,6 +75,38 @@ static inline void pnuma_pm_zero(void *dst, size_t len)
 {
 	memset(dst, 0, len);
 	arch_wb_cache_pmem(dst, len);
+}
+
+/**
+ * pnuma_pm_read() - read from persistent memory, stopping at poison
+ * @dst: destination in DRAM
+ * @src: source in persistent memory
+ * @len: length in bytes
+ *
+ * Return: 0, or -EIO if @src has a media error (no machine check).
+ */
+static inline int pnuma_pm_read(void *dst, const void *src, size_t len)
+{
+	return copy_mc_to_kernel(dst, src, len) ? -EIO : 0;
+}
+
+/**
+ * pnuma_pm_copy() - copy between persistent-memory pages and flush
+ * @dst: destination in persistent memory
+ * @src: source in persistent memory
+ * @len: length in bytes
+ *
+ * Machine-check safe: poison in @src fails the copy instead of crashing.
+ * Durable after the next fence.
+ *
+ * Return: 0, or -EIO if @src has a media error.
+ */
+static inline int pnuma_pm_copy(void *dst, const void *src, size_t len)
+{
+	if (copy_mc_to_kernel(dst, src, len))
+		return -EIO;
+	arch_wb_cache_pmem(dst, len);
+	return 0;
 }
 
 #endif /* _MM_PNUMA_PM_H */

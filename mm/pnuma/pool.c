@@ -17,6 +17,7 @@
 #include <linux/timekeeping.h>
 #include <linux/uaccess.h>
 #include <linux/uuid.h>
+#include <linux/vmstat.h>
 
 #include "internal.h"
 #include "pm.h"
@@ -101,7 +102,7 @@ static int pnuma_member_open(struct pnuma_member *m, dev_t devt,
 		       m->name);
 		return -EOPNOTSUPP;
 	}
-	m->base = kaddr;
+	m->media.base = kaddr;
 	m->base_pfn = pfn_t_to_pfn(pfn);
 	return 0;
 }
@@ -125,7 +126,7 @@ static void pnuma_member_close(struct pnuma_member *m)
  */
 void pnuma_member_set_state(struct pnuma_member *m, u64 state)
 {
-	__le64 *word = m->base + PNUMA_STATE_OFFSET;
+	__le64 *word = m->media.base + PNUMA_STATE_OFFSET;
 	int id = dax_read_lock();
 
 	if (dax_alive(m->dax_dev)) {
@@ -148,6 +149,8 @@ static struct pnuma_pool *pnuma_pool_alloc(unsigned int nr)
 	spin_lock_init(&pool->lock);
 	mutex_init(&pool->alloc_lock);
 	xa_init(&pool->map);
+	init_rwsem(&pool->fault_lock);
+	init_waitqueue_head(&pool->migrate_wq);
 	pool->state = PNUMA_POOL_SETUP;
 	pool->id = -1;
 
@@ -176,11 +179,15 @@ static void pnuma_pool_put(struct pnuma_pool *pool)
 	kobject_put(&pool->kobj);
 }
 
-static int pnuma_member_alloc_bitmap(struct pnuma_member *m)
+/* The DRAM state of a member whose layout is known: bitmap, journal ring. */
+static int pnuma_member_setup(struct pnuma_member *m)
 {
-	m->used = kvcalloc(BITS_TO_LONGS(m->sb.geo.data_pages),
+	m->used = kvcalloc(BITS_TO_LONGS(m->media.sb.geo.data_pages),
 			   sizeof(unsigned long), GFP_KERNEL);
-	return m->used ? 0 : -ENOMEM;
+	if (!m->used)
+		return -ENOMEM;
+	pnuma_jring_init(&m->ring, pnuma_journal_slots(&m->media));
+	return 0;
 }
 
 /* Give the pool an id and a name, then /dev/pnumaN and its sysfs files. */
@@ -279,7 +286,7 @@ static int pnuma_member_read(struct pnuma_member *m, u64 off, void *buf,
 	id = dax_read_lock();
 	if (!dax_alive(m->dax_dev))
 		err = -ENXIO;
-	else if (copy_mc_to_kernel(buf, m->base + off, len))
+	else if (copy_mc_to_kernel(buf, m->media.base + off, len))
 		err = -EIO;
 	dax_read_unlock(id);
 	return err;
@@ -330,7 +337,7 @@ static void pnuma_member_zero(struct pnuma_member *m, u64 start, u64 nr)
 	while (nr) {
 		u64 chunk = min_t(u64, nr, 512);
 
-		pnuma_pm_zero(m->base + (start << PNUMA_PAGE_SHIFT),
+		pnuma_pm_zero(m->media.base + (start << PNUMA_PAGE_SHIFT),
 			      chunk << PNUMA_PAGE_SHIFT);
 		start += chunk;
 		nr -= chunk;
@@ -352,7 +359,7 @@ static int pnuma_pool_format(struct pnuma_pool *pool)
 	id = dax_read_lock();
 	for (i = 0; i < pool->nr_members; i++) {
 		struct pnuma_member *m = pool->members[i];
-		const struct pnuma_geometry *geo = &m->sb.geo;
+		const struct pnuma_geometry *geo = &m->media.sb.geo;
 
 		if (!dax_alive(m->dax_dev)) {
 			err = -ENXIO;
@@ -367,14 +374,14 @@ static int pnuma_pool_format(struct pnuma_pool *pool)
 
 	for (i = 0; i < pool->nr_members; i++) {
 		struct pnuma_member *m = pool->members[i];
-		void *backup = m->base +
-			((m->sb.geo.member_pages - 1) << PNUMA_PAGE_SHIFT);
+		void *backup = m->media.base +
+			((m->media.sb.geo.member_pages - 1) << PNUMA_PAGE_SHIFT);
 
-		pnuma_sb_encode(&m->sb, &sb);
+		pnuma_sb_encode(&m->media.sb, &sb);
 		pnuma_pm_memcpy(backup, &sb, sizeof(sb));
-		pnuma_pm_memcpy(m->base, &sb, sizeof(sb));
-		pnuma_pm_store64(m->base + PNUMA_STATE_OFFSET, PNUMA_STATE_DIRTY);
-		pnuma_pm_flush(m->base + PNUMA_STATE_OFFSET, sizeof(u64));
+		pnuma_pm_memcpy(m->media.base, &sb, sizeof(sb));
+		pnuma_pm_store64(m->media.base + PNUMA_STATE_OFFSET, PNUMA_STATE_DIRTY);
+		pnuma_pm_flush(m->media.base + PNUMA_STATE_OFFSET, sizeof(u64));
 	}
 	pnuma_pm_fence();
 out:
@@ -400,13 +407,13 @@ static int pnuma_create_members(struct pnuma_pool *pool, const dev_t *devts,
 		err = pnuma_member_check_blank(m, force);
 		if (err)
 			return err;
-		if (pnuma_geometry_compute(m->dev_pages, &m->sb.geo)) {
+		if (pnuma_geometry_compute(m->dev_pages, &m->media.sb.geo)) {
 			pr_warn("create: %s is too small (%llu pages)\n",
 				m->name, m->dev_pages);
 			return -ENOSPC;
 		}
-		*data_pages += m->sb.geo.data_pages;
-		err = pnuma_member_alloc_bitmap(m);
+		*data_pages += m->media.sb.geo.data_pages;
+		err = pnuma_member_setup(m);
 		if (err)
 			return err;
 	}
@@ -485,14 +492,13 @@ int pnuma_pool_create(const char * const *paths, unsigned int nr, bool force,
 	for (i = 0; i < nr; i++) {
 		struct pnuma_member *m = pool->members[i];
 
-		memcpy(m->sb.pool_uuid, pool->uuid, sizeof(pool->uuid));
-		generate_random_uuid(m->sb.member_uuid);
-		m->sb.member_index = i;
-		m->sb.member_count = nr;
-		m->sb.home_node = m->node == NUMA_NO_NODE ? PNUMA_NO_NODE : m->node;
-		m->sb.pool_logical_pages = pool->logical_pages;
-		m->sb.create_time = now;
-		m->meta = m->base + (m->sb.geo.meta_start << PNUMA_PAGE_SHIFT);
+		memcpy(m->media.sb.pool_uuid, pool->uuid, sizeof(pool->uuid));
+		generate_random_uuid(m->media.sb.member_uuid);
+		m->media.sb.member_index = i;
+		m->media.sb.member_count = nr;
+		m->media.sb.home_node = m->node == NUMA_NO_NODE ? PNUMA_NO_NODE : m->node;
+		m->media.sb.pool_logical_pages = pool->logical_pages;
+		m->media.sb.create_time = now;
 	}
 
 	err = pnuma_pool_format(pool);
@@ -549,7 +555,7 @@ int pnuma_read_superblocks(dev_t devt, struct pnuma_sb *primary,
 	}
 
 	id = dax_read_lock();
-	nr = dax_direct_access(m.dax_dev, 0, 1, DAX_ACCESS, &m.base, &pfn);
+	nr = dax_direct_access(m.dax_dev, 0, 1, DAX_ACCESS, &m.media.base, &pfn);
 	dax_read_unlock(id);
 	if (nr < 1) {
 		err = nr < 0 ? nr : -EIO;
@@ -590,24 +596,56 @@ static int pnuma_assemble_members(struct pnuma_pool *pool, const dev_t *devts)
 		err = pnuma_member_read(m, 0, &sb, sizeof(sb));
 		if (err)
 			return err;
-		bad = pnuma_sb_decode(&sb, &m->sb);
-		if (!bad && m->sb.member_index != i)
+		bad = pnuma_sb_decode(&sb, &m->media.sb);
+		if (!bad && m->media.sb.member_index != i)
 			bad = "member index changed";
-		if (!bad && memcmp(m->sb.pool_uuid, pool->members[0]->sb.pool_uuid,
-				   sizeof(m->sb.pool_uuid)))
+		if (!bad && memcmp(m->media.sb.pool_uuid, pool->members[0]->media.sb.pool_uuid,
+				   sizeof(m->media.sb.pool_uuid)))
 			bad = "pool UUID changed";
-		if (!bad && m->sb.geo.member_pages > m->dev_pages)
+		if (!bad && m->media.sb.geo.member_pages > m->dev_pages)
 			bad = "device smaller than its superblock says";
 		if (bad) {
 			pr_err("%s: superblock changed during assembly: %s\n",
 			       m->name, bad);
 			return -EUCLEAN;
 		}
-		m->meta = m->base + (m->sb.geo.meta_start << PNUMA_PAGE_SHIFT);
-		err = pnuma_member_alloc_bitmap(m);
+		err = pnuma_member_setup(m);
 		if (err)
 			return err;
 	}
+	return 0;
+}
+
+/* Replay or discard what the members' journals hold. */
+static int pnuma_pool_recover(struct pnuma_pool *pool)
+{
+	const struct pnuma_media *media[PNUMA_MAX_MEMBERS];
+	ktime_t start = ktime_get();
+	unsigned int i;
+	char why[160];
+	int id, err = 0;
+
+	id = dax_read_lock();
+	for (i = 0; i < pool->nr_members; i++) {
+		media[i] = &pool->members[i]->media;
+		if (!dax_alive(pool->members[i]->dax_dev))
+			err = -ENXIO;
+	}
+	if (!err)
+		err = pnuma_journal_recover(media, pool->nr_members,
+					    pool->logical_pages,
+					    &pool->recovery, why, sizeof(why));
+	dax_read_unlock(id);
+	pool->recovery_us = ktime_us_delta(ktime_get(), start);
+	if (err == -ENXIO)
+		snprintf(why, sizeof(why), "a member went away");
+	if (err) {
+		pr_err("pool %pUb not assembled: journal recovery: %s\n",
+		       pool->uuid, why);
+		return err;
+	}
+	count_vm_events(PNUMA_JOURNAL_REPLAYED, pool->recovery.replayed);
+	count_vm_events(PNUMA_JOURNAL_DISCARDED, pool->recovery.discarded);
 	return 0;
 }
 
@@ -642,9 +680,12 @@ static bool pnuma_pool_was_clean(struct pnuma_pool *pool)
  * @devts: the member block devices, by member index
  * @nr: how many (the pool's member count)
  *
- * Claims every member, checks its superblock again, reads the metadata
- * into the page map and only then marks the members in use: a pool that
- * fails to assemble has not been written to.
+ * Claims every member and checks its superblock again, then recovers the
+ * members' journals (replaying committed moves, discarding the others),
+ * reads the metadata into the page map and only then marks the members in
+ * use. A pool refused before recovery has not been written to; recovery
+ * only writes what the journals say, and refuses the pool if a committed
+ * record does not fit the metadata.
  *
  * Context: pnuma_pools_lock held.
  * Return: 0, or a negative errno with a kernel log line saying why.
@@ -663,14 +704,17 @@ int pnuma_pool_assemble(const dev_t *devts, unsigned int nr)
 	err = pnuma_assemble_members(pool, devts);
 	if (err)
 		goto err_put;
-	memcpy(pool->uuid, pool->members[0]->sb.pool_uuid, sizeof(pool->uuid));
-	pool->logical_pages = pool->members[0]->sb.pool_logical_pages;
+	memcpy(pool->uuid, pool->members[0]->media.sb.pool_uuid, sizeof(pool->uuid));
+	pool->logical_pages = pool->members[0]->media.sb.pool_logical_pages;
 	pool->clean_shutdown = pnuma_pool_was_clean(pool);
+	err = pnuma_pool_recover(pool);
+	if (err)
+		goto err_put;
 	err = pnuma_map_build(pool);
 	if (err)
 		goto err_put;
 
-	/* The first write: the pool is in use from now on. */
+	/* The pool is in use from now on. */
 	for (i = 0; i < nr; i++) {
 		pnuma_member_set_state(pool->members[i], PNUMA_STATE_DIRTY);
 		used += pool->members[i]->nr_used;
@@ -680,9 +724,11 @@ int pnuma_pool_assemble(const dev_t *devts, unsigned int nr)
 	err = pnuma_pool_publish(pool);
 	if (err)
 		goto err_put;
-	pr_info("%s: assembled pool %pUb: %u members, %llu pages in use, %s shutdown\n",
+	pr_info("%s: assembled pool %pUb: %u members, %llu pages in use, %s shutdown; journal: %lu replayed, %lu discarded in %llu us\n",
 		pool->name, pool->uuid, nr, used,
-		pool->clean_shutdown ? "clean" : "unclean");
+		pool->clean_shutdown ? "clean" : "unclean",
+		pool->recovery.replayed, pool->recovery.discarded,
+		pool->recovery_us);
 	return 0;
 
 err_put:
@@ -772,6 +818,7 @@ static int __init pnuma_init(void)
 	err = register_reboot_notifier(&pnuma_reboot_nb);
 	if (err)
 		goto err;
+	pnuma_migrate_init();
 	err = pnuma_scan_init();
 	if (err)
 		goto err_reboot;

@@ -161,6 +161,38 @@ static ssize_t pool_fallback_allocations_show(struct kobject *kobj,
 			  atomic64_read(&to_pool(kobj)->fallback_allocs));
 }
 
+static ssize_t pool_pages_migrated_show(struct kobject *kobj,
+					struct kobj_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%lld\n",
+			  atomic64_read(&to_pool(kobj)->pages_migrated));
+}
+
+static ssize_t pool_migrate_failed_show(struct kobject *kobj,
+					struct kobj_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%lld\n",
+			  atomic64_read(&to_pool(kobj)->migrate_failed));
+}
+
+static ssize_t pool_journal_replayed_show(struct kobject *kobj,
+					  struct kobj_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%lu\n", to_pool(kobj)->recovery.replayed);
+}
+
+static ssize_t pool_journal_discarded_show(struct kobject *kobj,
+					   struct kobj_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%lu\n", to_pool(kobj)->recovery.discarded);
+}
+
+static ssize_t pool_recovery_us_show(struct kobject *kobj,
+				     struct kobj_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%llu\n", to_pool(kobj)->recovery_us);
+}
+
 static ssize_t pool_nr_members_show(struct kobject *kobj,
 				    struct kobj_attribute *attr, char *buf)
 {
@@ -179,6 +211,16 @@ static struct kobj_attribute pool_fallback_allocations_attr =
 	__ATTR(fallback_allocations, 0444, pool_fallback_allocations_show, NULL);
 static struct kobj_attribute pool_nr_members_attr =
 	__ATTR(nr_members, 0444, pool_nr_members_show, NULL);
+static struct kobj_attribute pool_pages_migrated_attr =
+	__ATTR(pages_migrated, 0444, pool_pages_migrated_show, NULL);
+static struct kobj_attribute pool_migrate_failed_attr =
+	__ATTR(migrate_failed, 0444, pool_migrate_failed_show, NULL);
+static struct kobj_attribute pool_journal_replayed_attr =
+	__ATTR(journal_replayed, 0444, pool_journal_replayed_show, NULL);
+static struct kobj_attribute pool_journal_discarded_attr =
+	__ATTR(journal_discarded, 0444, pool_journal_discarded_show, NULL);
+static struct kobj_attribute pool_recovery_us_attr =
+	__ATTR(recovery_us, 0444, pool_recovery_us_show, NULL);
 
 static struct attribute *pnuma_pool_attrs[] = {
 	&pool_uuid_attr.attr,
@@ -188,6 +230,11 @@ static struct attribute *pnuma_pool_attrs[] = {
 	&pool_clean_shutdown_attr.attr,
 	&pool_fallback_allocations_attr.attr,
 	&pool_nr_members_attr.attr,
+	&pool_pages_migrated_attr.attr,
+	&pool_migrate_failed_attr.attr,
+	&pool_journal_replayed_attr.attr,
+	&pool_journal_discarded_attr.attr,
+	&pool_recovery_us_attr.attr,
 	NULL,
 };
 ATTRIBUTE_GROUPS(pnuma_pool);
@@ -207,7 +254,7 @@ static ssize_t member_node_show(struct kobject *kobj,
 static ssize_t member_format_node_show(struct kobject *kobj,
 				       struct kobj_attribute *attr, char *buf)
 {
-	u32 node = to_member(kobj)->sb.home_node;
+	u32 node = to_member(kobj)->media.sb.home_node;
 
 	return sysfs_emit(buf, "%d\n", node == PNUMA_NO_NODE ? -1 : (int)node);
 }
@@ -215,13 +262,13 @@ static ssize_t member_format_node_show(struct kobject *kobj,
 static ssize_t member_uuid_show(struct kobject *kobj,
 				struct kobj_attribute *attr, char *buf)
 {
-	return sysfs_emit(buf, "%pUb\n", to_member(kobj)->sb.member_uuid);
+	return sysfs_emit(buf, "%pUb\n", to_member(kobj)->media.sb.member_uuid);
 }
 
 static ssize_t member_capacity_pages_show(struct kobject *kobj,
 					  struct kobj_attribute *attr, char *buf)
 {
-	return sysfs_emit(buf, "%llu\n", to_member(kobj)->sb.geo.data_pages);
+	return sysfs_emit(buf, "%llu\n", to_member(kobj)->media.sb.geo.data_pages);
 }
 
 static ssize_t member_used_pages_show(struct kobject *kobj,

@@ -1,0 +1,648 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Moving pnuma pages between members, crash-consistently.
+ *
+ * For a set of logical pages and their target nodes, pnuma_migrate():
+ *
+ *  1. marks each page PNUMA_MIGRATING under the pool's fault lock, so that
+ *     faults and read/write wait for it, and unmaps it from every process
+ *     (unmap_mapping_range() on the pool's shared mapping, TLBs flushed);
+ *  2. refuses pages pinned by get_user_pages() (-EBUSY);
+ *  3. reserves a destination page on the member of the target node
+ *     (-ENOMEM if there is none or it is full);
+ *  4. moves the pages leaving each member in one transaction of that
+ *     member's journal (journal.c: intent, copy, commit, apply, retire);
+ *  5. points the page map at the new pages, frees the old ones, clears
+ *     the marks and wakes the waiters; the next fault maps the new page.
+ *
+ * The journal's slots are handed out by a ring per member; a transaction
+ * that finds no room waits for older ones to retire. Crash tests can cut
+ * the power at each step (debugfs crash_at), and fault injection can fail
+ * the copy or the allocation (debugfs fail_copy, fail_alloc).
+ */
+
+#define pr_fmt(fmt) "pnuma: " fmt
+
+#include <linux/dax.h>
+#include <linux/debugfs.h>
+#include <linux/fault-inject.h>
+#include <linux/mm.h>
+#include <linux/pagemap.h>
+#include <linux/pnuma.h>
+#include <linux/reboot.h>
+#include <linux/rmap.h>
+#include <linux/sched/signal.h>
+#include <linux/slab.h>
+#include <linux/vmstat.h>
+
+#include "internal.h"
+#include "journal.h"
+#include "meta.h"
+#include "pm.h"
+
+static DECLARE_FAULT_ATTR(pnuma_fail_copy);
+static DECLARE_FAULT_ATTR(pnuma_fail_alloc);
+
+/* debugfs crash_at: the step at which to cut the power, or none. */
+static enum pnuma_crash_point pnuma_crash_at;
+/* debugfs unsafe_no_journal: move pages without the journal (benchmarks). */
+static bool pnuma_unsafe_no_journal;
+
+static const char * const pnuma_crash_names[PNUMA_CP_COUNT] = {
+	[PNUMA_CP_NONE]			= "none",
+	[PNUMA_CP_AFTER_INTENT]		= "after-intent",
+	[PNUMA_CP_DURING_COPY]		= "during-copy",
+	[PNUMA_CP_AFTER_COPY]		= "after-copy",
+	[PNUMA_CP_AFTER_COMMIT]		= "after-commit",
+	[PNUMA_CP_DURING_APPLY]		= "during-apply",
+	[PNUMA_CP_AFTER_APPLY]		= "after-apply",
+	[PNUMA_CP_DURING_RECOVERY]	= "during-recovery",
+};
+
+/**
+ * pnuma_crash_point() - cut the power here, if a crash test asked for it
+ * @cp: the step reached
+ *
+ * An immediate emergency restart, with nothing flushed but what the
+ * protocol made durable; QEMU started with -no-reboot turns it into an
+ * exit, which is a power cut as far as the NVDIMMs are concerned.
+ */
+void pnuma_crash_point(enum pnuma_crash_point cp)
+{
+	if (likely(READ_ONCE(pnuma_crash_at) != cp) || cp == PNUMA_CP_NONE)
+		return;
+	pr_emerg("injected crash %s\n", pnuma_crash_names[cp]);
+	emergency_restart();
+}
+
+/**
+ * pnuma_jring_init() - set up a member's journal ring, empty
+ * @ring: the ring
+ * @slots: its size in slots
+ */
+void pnuma_jring_init(struct pnuma_jring *ring, u64 slots)
+{
+	mutex_init(&ring->lock);
+	init_waitqueue_head(&ring->wait);
+	INIT_LIST_HEAD(&ring->live);
+	ring->slots = slots;
+	ring->head = 0;
+	ring->tail = 0;
+	ring->next_seq = 1;
+}
+
+/* A reservation of contiguous slots in a journal ring. */
+struct pnuma_jres {
+	struct list_head node;
+	u64 begin;	/* first slot counted, padding included */
+	u64 start;	/* first slot of the record */
+	u64 end;	/* one past its last slot */
+	u64 seq;
+	bool done;
+};
+
+static bool pnuma_jring_room(struct pnuma_jring *ring, u64 n)
+{
+	u64 head = READ_ONCE(ring->head), pos = head % ring->slots;
+	u64 pad = pos + n > ring->slots ? ring->slots - pos : 0;
+
+	return head + pad + n - READ_ONCE(ring->tail) <= ring->slots;
+}
+
+/* Reserve @n contiguous slots, waiting for older records to retire. */
+static void pnuma_jring_reserve(struct pnuma_jring *ring, u64 n,
+				struct pnuma_jres *res)
+{
+	u64 pos;
+
+	mutex_lock(&ring->lock);
+	while (!pnuma_jring_room(ring, n)) {
+		mutex_unlock(&ring->lock);
+		wait_event(ring->wait, pnuma_jring_room(ring, n));
+		mutex_lock(&ring->lock);
+	}
+	pos = ring->head % ring->slots;
+	res->begin = ring->head;
+	res->start = ring->head + (pos + n > ring->slots ? ring->slots - pos : 0);
+	res->end = res->start + n;
+	res->seq = ring->next_seq++;
+	res->done = false;
+	ring->head = res->end;
+	list_add_tail(&res->node, &ring->live);
+	mutex_unlock(&ring->lock);
+}
+
+/* Release a reservation; the tail moves past every released one in a row. */
+static void pnuma_jring_release(struct pnuma_jring *ring, struct pnuma_jres *res)
+{
+	struct pnuma_jres *first;
+
+	mutex_lock(&ring->lock);
+	res->done = true;
+	while ((first = list_first_entry_or_null(&ring->live, struct pnuma_jres,
+						 node)) && first->done) {
+		WRITE_ONCE(ring->tail, first->end);
+		list_del(&first->node);
+	}
+	mutex_unlock(&ring->lock);
+	wake_up_all(&ring->wait);
+}
+
+/**
+ * pnuma_page_wait() - wait while a logical page is being moved
+ * @pool: the pool
+ * @lpn: the logical page
+ *
+ * Context: &pnuma_pool.fault_lock held for read; dropped while waiting.
+ * Return: 0 with the lock held and the page not moving, or -EINTR (lock
+ * not held) if a fatal signal came.
+ */
+int pnuma_page_wait(struct pnuma_pool *pool, u64 lpn)
+{
+	while (xa_get_mark(&pool->map, lpn, PNUMA_MIGRATING)) {
+		up_read(&pool->fault_lock);
+		if (wait_event_killable(pool->migrate_wq,
+					!xa_get_mark(&pool->map, lpn,
+						     PNUMA_MIGRATING)))
+			return -EINTR;
+		down_read(&pool->fault_lock);
+	}
+	return 0;
+}
+
+/* The member on @node, or NULL. */
+static struct pnuma_member *pnuma_node_member(struct pnuma_pool *pool, int node)
+{
+	unsigned int i;
+
+	for (i = 0; i < pool->nr_members; i++)
+		if (pool->members[i]->node == node)
+			return pool->members[i];
+	return NULL;
+}
+
+/* Is logical page @lpn mapped by a process other than @mm? */
+static bool pnuma_mapped_elsewhere(struct pnuma_pool *pool, u64 lpn,
+				   struct mm_struct *mm)
+{
+	struct address_space *mapping = pool->inode->i_mapping;
+	struct vm_area_struct *vma;
+	bool shared = false;
+
+	i_mmap_lock_read(mapping);
+	vma_interval_tree_foreach(vma, &mapping->i_mmap, lpn, lpn) {
+		if (vma->vm_mm != mm) {
+			shared = true;
+			break;
+		}
+	}
+	i_mmap_unlock_read(mapping);
+	return shared;
+}
+
+/* Decide what to do with one page; pending pages are left -EAGAIN. */
+static void pnuma_mig_prepare(struct pnuma_pool *pool, struct pnuma_mig *p,
+			      struct mm_struct *mm, bool move_all)
+{
+	p->marked = false;
+	if (pnuma_page_lookup(pool, p->lpn, &p->src, &p->src_ppn)) {
+		p->status = -ENOENT;
+		return;
+	}
+	p->dst = pnuma_node_member(pool, p->node);
+	if (!p->dst) {
+		p->status = -ENOMEM;
+		return;
+	}
+	if (p->dst == p->src) {
+		p->status = p->node;
+		return;
+	}
+	if (!move_all && mm && pnuma_mapped_elsewhere(pool, p->lpn, mm)) {
+		p->status = -EACCES;
+		return;
+	}
+	p->status = -EAGAIN;
+}
+
+/* Mark the pending pages, then unmap them everywhere. */
+static void pnuma_mig_isolate(struct pnuma_pool *pool, struct pnuma_mig *pages,
+			      unsigned int nr)
+{
+	struct address_space *mapping = pool->inode->i_mapping;
+	unsigned int i;
+
+	down_write(&pool->fault_lock);
+	for (i = 0; i < nr; i++) {
+		struct pnuma_mig *p = &pages[i];
+
+		if (p->status != -EAGAIN)
+			continue;
+		if (xa_get_mark(&pool->map, p->lpn, PNUMA_MIGRATING)) {
+			p->status = -EBUSY;
+			continue;
+		}
+		xa_set_mark(&pool->map, p->lpn, PNUMA_MIGRATING);
+		p->marked = true;
+	}
+	up_write(&pool->fault_lock);
+
+	for (i = 0; i < nr; i++) {
+		if (pages[i].marked)
+			unmap_mapping_range(mapping, pages[i].lpn << PAGE_SHIFT,
+					    PAGE_SIZE, 1);
+	}
+}
+
+/*
+ * Once unmapped, a page still referenced is pinned by get_user_pages()
+ * (DMA, vmsplice, O_DIRECT in flight): it cannot move. Also read the
+ * page's generation.
+ */
+static void pnuma_mig_check(struct pnuma_pool *pool, struct pnuma_mig *p)
+{
+	struct page *page = pfn_t_to_page(pnuma_data_pfn(p->src, p->src_ppn));
+	const char *bad;
+	u64 lpn;
+	int id;
+
+	if (page_ref_count(page) != 1) {
+		p->status = -EBUSY;
+		return;
+	}
+	id = dax_read_lock();
+	if (!dax_alive(p->src->dax_dev) ||
+	    pnuma_meta_get(&p->src->media, p->src_ppn, pool->logical_pages,
+			   &lpn, &p->gen, &bad) || lpn != p->lpn)
+		p->status = -EIO;
+	dax_read_unlock(id);
+}
+
+/* Reserve the destination pages. */
+static void pnuma_mig_reserve(struct pnuma_pool *pool, struct pnuma_mig *pages,
+			      unsigned int nr)
+{
+	unsigned int i;
+
+	guard(mutex)(&pool->alloc_lock);
+	for (i = 0; i < nr; i++) {
+		struct pnuma_mig *p = &pages[i];
+
+		if (p->status != -EAGAIN)
+			continue;
+		if (should_fail(&pnuma_fail_alloc, PAGE_SIZE) ||
+		    pnuma_page_reserve(p->dst, &p->dst_ppn))
+			p->status = -ENOMEM;
+	}
+}
+
+/* Scratch space of the transactions of one member. */
+struct pnuma_txn_buf {
+	const struct pnuma_media *members[PNUMA_MAX_MEMBERS];
+	struct pnuma_jmove moves[PNUMA_JREC_MAX_ENTRIES];
+	struct pnuma_mig *batch[PNUMA_JREC_MAX_ENTRIES];
+};
+
+/* Move up to PNUMA_JREC_MAX_ENTRIES pages from one member. */
+static void pnuma_mig_txn(struct pnuma_pool *pool, struct pnuma_member *src,
+			  struct pnuma_txn_buf *buf, unsigned int nr)
+{
+	const struct pnuma_media **members = buf->members;
+	struct pnuma_jmove *moves = buf->moves;
+	struct pnuma_mig **pages = buf->batch;
+	struct pnuma_jtxn t = {
+		.src = &src->media,
+		.members = members,
+		.nr_members = pool->nr_members,
+		.nr = nr,
+		.moves = moves,
+	};
+	bool journal = !READ_ONCE(pnuma_unsafe_no_journal);
+	struct pnuma_jres res;
+	unsigned int i;
+	int id, err = 0;
+
+	for (i = 0; i < pool->nr_members; i++)
+		members[i] = &pool->members[i]->media;
+	for (i = 0; i < nr; i++) {
+		moves[i] = (struct pnuma_jmove){
+			.lpn = pages[i]->lpn,
+			.src_ppn = pages[i]->src_ppn,
+			.dst_ppn = pages[i]->dst_ppn,
+			.new_gen = pages[i]->gen + 1,
+			.dst_member = pages[i]->dst->media.sb.member_index,
+		};
+	}
+
+	pnuma_jring_reserve(&src->ring, pnuma_jrec_slots(nr), &res);
+	t.slot = res.start % src->ring.slots;
+	t.seq = res.seq;
+
+	id = dax_read_lock();
+	for (i = 0; i < pool->nr_members; i++)
+		if (!dax_alive(pool->members[i]->dax_dev))
+			err = -EIO;
+	if (err) {
+		/* A member is going away: none of these pages can move. */
+		for (i = 0; i < nr; i++)
+			pages[i]->status = err;
+		goto out;
+	}
+	if (journal)
+		pnuma_jtxn_intent(&t);
+	pnuma_crash_point(PNUMA_CP_AFTER_INTENT);
+	for (i = 0; i < nr && !err; i++) {
+		err = should_fail(&pnuma_fail_copy, PAGE_SIZE) ? -EIO :
+			pnuma_jtxn_copy(&t, i);
+		if (!i)
+			pnuma_crash_point(PNUMA_CP_DURING_COPY);
+	}
+	if (err) {
+		/* Abandoned before its commit: the pages stay where they are. */
+		pages[i - 1]->status = err;
+		if (journal)
+			pnuma_jtxn_retire(&t);
+		goto out;
+	}
+	pnuma_crash_point(PNUMA_CP_AFTER_COPY);
+	if (journal) {
+		pnuma_jtxn_commit(&t);
+		pnuma_crash_point(PNUMA_CP_AFTER_COMMIT);
+	} else {
+		pnuma_pm_fence();
+	}
+	pnuma_jtxn_apply(&t);
+	pnuma_crash_point(PNUMA_CP_AFTER_APPLY);
+	if (journal)
+		pnuma_jtxn_retire(&t);
+out:
+	dax_read_unlock(id);
+	pnuma_jring_release(&src->ring, &res);
+
+	guard(mutex)(&pool->alloc_lock);
+	for (i = 0; i < nr; i++) {
+		struct pnuma_mig *p = pages[i];
+
+		if (err) {
+			/* Failed pages keep their error; the others retry. */
+			pnuma_page_unreserve(p->dst, p->dst_ppn);
+			continue;
+		}
+		xa_store(&pool->map, p->lpn, pnuma_map_entry(p->dst, p->dst_ppn),
+			 GFP_KERNEL);
+		pnuma_page_unreserve(p->src, p->src_ppn);
+		p->status = p->node;
+	}
+}
+
+/*
+ * Move the pending pages of @src in transactions of up to
+ * PNUMA_JREC_MAX_ENTRIES; a page whose copy fails is dropped and the rest
+ * of its transaction tried again.
+ */
+static void pnuma_mig_member(struct pnuma_pool *pool, struct pnuma_member *src,
+			     struct pnuma_mig *pages, unsigned int nr,
+			     struct pnuma_txn_buf *buf)
+{
+	unsigned int i, n;
+
+	do {
+		for (n = 0, i = 0; i < nr && n < PNUMA_JREC_MAX_ENTRIES; i++)
+			if (pages[i].src == src && pages[i].status == -EAGAIN)
+				buf->batch[n++] = &pages[i];
+		if (n)
+			pnuma_mig_txn(pool, src, buf, n);
+	} while (n);
+}
+
+/**
+ * pnuma_migrate() - move logical pages to the members of given nodes
+ * @pool: the pool
+ * @pages: the pages, their target nodes; their status is filled in
+ * @nr: how many
+ * @mm: the process asking (for the "mapped by another process" rule),
+ *	or NULL for the kernel
+ * @move_all: move pages other processes map too (MPOL_MF_MOVE_ALL)
+ *
+ * Each page's status ends as move_pages(2) documents it: the node it is
+ * now on, or -ENOENT (never touched), -ENOMEM (no room, or no member, on
+ * that node), -EACCES (mapped by another process, without @move_all),
+ * -EBUSY (pinned, or being moved already) or -EIO (media error). Every
+ * move is crash consistent: after a crash at any point, each page is
+ * found whole at its old place or at its new one.
+ *
+ * Return: the number of pages moved.
+ */
+int pnuma_migrate(struct pnuma_pool *pool, struct pnuma_mig *pages,
+		  unsigned int nr, struct mm_struct *mm, bool move_all)
+{
+	struct pnuma_txn_buf *buf = kmalloc(sizeof(*buf), GFP_KERNEL);
+	unsigned int i, j, moved = 0, failed = 0;
+
+	for (i = 0; i < nr; i++) {
+		pnuma_mig_prepare(pool, &pages[i], mm, move_all);
+		if (!buf && pages[i].status == -EAGAIN)
+			pages[i].status = -ENOMEM;
+	}
+	pnuma_mig_isolate(pool, pages, nr);
+	for (i = 0; i < nr; i++)
+		if (pages[i].status == -EAGAIN)
+			pnuma_mig_check(pool, &pages[i]);
+	pnuma_mig_reserve(pool, pages, nr);
+
+	for (i = 0; i < pool->nr_members; i++) {
+		for (j = 0; j < nr; j++) {
+			if (pages[j].src == pool->members[i] &&
+			    pages[j].status == -EAGAIN) {
+				pnuma_mig_member(pool, pool->members[i], pages,
+						 nr, buf);
+				break;
+			}
+		}
+	}
+	kfree(buf);
+
+	for (i = 0; i < nr; i++) {
+		if (pages[i].marked) {
+			xa_clear_mark(&pool->map, pages[i].lpn, PNUMA_MIGRATING);
+			if (pages[i].status >= 0)
+				moved++;
+			else
+				failed++;
+		}
+	}
+	wake_up_all(&pool->migrate_wq);
+	atomic64_add(moved, &pool->pages_migrated);
+	atomic64_add(failed, &pool->migrate_failed);
+	count_vm_events(PNUMA_MIGRATE_SUCCESS, moved);
+	count_vm_events(PNUMA_MIGRATE_FAIL, failed);
+	return moved;
+}
+
+#define PNUMA_MOVE_BATCH	PNUMA_JREC_MAX_ENTRIES
+
+/* A pnuma page of a move_pages(2) call. */
+struct pnuma_move_req {
+	struct file *file;	/* the mapped /dev/pnumaN, referenced */
+	u64 lpn;
+	int node;
+	int index;		/* in the caller's arrays */
+};
+
+/**
+ * pnuma_move_pages_queue() - queue a page of move_pages(2), if it is pnuma's
+ * @b: the call's batch
+ * @p: the page's address in @b->mm
+ * @node: where to move it
+ * @index: its index in the call's arrays
+ *
+ * Return: 0 if @p is not in a pnuma mapping, 1 if it was queued, or a
+ * negative errno to report as its status.
+ */
+int pnuma_move_pages_queue(struct pnuma_move_batch *b, const void __user *p,
+			   int node, int index)
+{
+	struct vm_area_struct *vma;
+	struct pnuma_move_req *r;
+	unsigned long addr;
+
+	mmap_read_lock(b->mm);
+	addr = (unsigned long)untagged_addr_remote(b->mm, p);
+	vma = vma_lookup(b->mm, addr);
+	if (!vma || !vma_is_pnuma(vma)) {
+		mmap_read_unlock(b->mm);
+		return 0;
+	}
+	if (!b->req) {
+		b->req = kmalloc_array(PNUMA_MOVE_BATCH, sizeof(*b->req),
+				       GFP_KERNEL);
+		if (!b->req) {
+			mmap_read_unlock(b->mm);
+			return -ENOMEM;
+		}
+	}
+	r = &b->req[b->nr++];
+	r->file = get_file(vma->vm_file);
+	r->lpn = linear_page_index(vma, addr);
+	r->node = node;
+	r->index = index;
+	mmap_read_unlock(b->mm);
+	return 1;
+}
+
+/**
+ * pnuma_move_pages_flush() - move the queued pages, store their status
+ * @b: the call's batch
+ * @status: the call's status array
+ * @all: move them now; otherwise only once a whole batch is queued
+ *
+ * Return: 0, or -EFAULT if a status could not be stored.
+ */
+int pnuma_move_pages_flush(struct pnuma_move_batch *b, int __user *status,
+			   bool all)
+{
+	struct pnuma_mig *pages;
+	unsigned int i, j, k;
+	int err = 0;
+
+	if (!b->nr || (!all && b->nr < PNUMA_MOVE_BATCH))
+		return 0;
+	pages = kmalloc_array(b->nr, sizeof(*pages), GFP_KERNEL);
+	for (i = 0; i < b->nr; i = j) {
+		struct file *file = b->req[i].file;
+
+		for (j = i; j < b->nr && b->req[j].file == file; j++) {
+			if (pages)
+				pages[j - i] = (struct pnuma_mig){
+					.lpn = b->req[j].lpn,
+					.node = b->req[j].node,
+				};
+		}
+		if (pages)
+			pnuma_migrate(file->private_data, pages, j - i, b->mm,
+				      b->move_all);
+		for (k = i; k < j; k++)
+			if (put_user(pages ? pages[k - i].status : -ENOMEM,
+				     status + b->req[k].index))
+				err = -EFAULT;
+	}
+	for (i = 0; i < b->nr; i++)
+		fput(b->req[i].file);
+	b->nr = 0;
+	kfree(pages);
+	return err;
+}
+
+/**
+ * pnuma_move_pages_end() - forget what move_pages(2) did not flush
+ * @b: the call's batch
+ */
+void pnuma_move_pages_end(struct pnuma_move_batch *b)
+{
+	unsigned int i;
+
+	for (i = 0; i < b->nr; i++)
+		fput(b->req[i].file);
+	kfree(b->req);
+}
+
+static int pnuma_crash_at_show(struct seq_file *m, void *v)
+{
+	seq_printf(m, "%s\n", pnuma_crash_names[READ_ONCE(pnuma_crash_at)]);
+	return 0;
+}
+
+static int pnuma_crash_at_open(struct inode *inode, struct file *file)
+{
+	return single_open(file, pnuma_crash_at_show, NULL);
+}
+
+static ssize_t pnuma_crash_at_write(struct file *file, const char __user *ubuf,
+				    size_t count, loff_t *ppos)
+{
+	char buf[32];
+	int i;
+
+	if (count >= sizeof(buf))
+		return -EINVAL;
+	if (copy_from_user(buf, ubuf, count))
+		return -EFAULT;
+	buf[count] = '\0';
+	for (i = 0; i < PNUMA_CP_COUNT; i++) {
+		if (sysfs_streq(buf, pnuma_crash_names[i])) {
+			WRITE_ONCE(pnuma_crash_at, i);
+			return count;
+		}
+	}
+	return -EINVAL;
+}
+
+static const struct file_operations pnuma_crash_at_fops = {
+	.owner = THIS_MODULE,
+	.open = pnuma_crash_at_open,
+	.read = seq_read,
+	.llseek = seq_lseek,
+	.release = single_release,
+	.write = pnuma_crash_at_write,
+};
+
+/**
+ * pnuma_migrate_init() - debugfs knobs of the migration engine
+ *
+ * /sys/kernel/debug/pnuma/: crash_at (cut the power at a named step),
+ * fail_copy and fail_alloc (fault injection attributes),
+ * unsafe_no_journal (benchmarks only: moves that a crash can tear).
+ *
+ * Return: 0.
+ */
+int __init pnuma_migrate_init(void)
+{
+	struct dentry *dir = debugfs_create_dir("pnuma", NULL);
+
+	debugfs_create_file("crash_at", 0600, dir, NULL, &pnuma_crash_at_fops);
+	debugfs_create_bool("unsafe_no_journal", 0600, dir,
+			    &pnuma_unsafe_no_journal);
+	fault_create_debugfs_attr("fail_copy", dir, &pnuma_fail_copy);
+	fault_create_debugfs_attr("fail_alloc", dir, &pnuma_fail_alloc);
+	return 0;
+}
