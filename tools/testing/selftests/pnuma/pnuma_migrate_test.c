@@ -1,0 +1,410 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Tests of moving pnuma pages with move_pages(2): pages and their data
+ * move between the nodes and back; each page's status is what the man
+ * page documents (the node, -ENOENT, -EBUSY for a pinned page, -EACCES
+ * for a page another process maps, -ENOMEM, -EIO); pnuma and anonymous
+ * pages mix in one call; writers keep writing while their pages move and
+ * lose nothing; injected copy and allocation failures leave the page
+ * where it was; a process unmapping or exiting meanwhile is harmless.
+ */
+
+#include <sys/uio.h>
+#include <sys/wait.h>
+#include <linux/mempolicy.h>
+
+#include "../kselftest_harness.h"
+#include "pnuma_util.h"
+
+#define POOL	"pnuma0"
+#define DEV	"/dev/" POOL
+#define DEBUGFS	"/sys/kernel/debug/pnuma"
+
+FIXTURE(migrate) {
+	int fd;
+	unsigned long long logical;
+	int cpu[2];
+};
+
+FIXTURE_SETUP(migrate)
+{
+	if (geteuid())
+		SKIP(return, "must be run as root");
+	if (access(DEV, F_OK))
+		SKIP(return, "no pool: " DEV " is missing");
+	self->fd = open(DEV, O_RDWR);
+	ASSERT_LE(0, self->fd);
+	self->logical = pnuma_sysfs_num(PNUMA_SYSFS "/%s/logical_pages", POOL);
+	ASSERT_LT(0, self->logical);
+	self->cpu[0] = pnuma_node_cpu(0);
+	self->cpu[1] = pnuma_node_cpu(1);
+}
+
+FIXTURE_TEARDOWN(migrate)
+{
+	if (self->fd >= 0)
+		close(self->fd);
+}
+
+/* Map @n untouched logical pages and fill them from a CPU of @node. */
+static char *fresh_pages(int fd, unsigned long long logical, unsigned long n,
+			 int cpu, long long *lpn)
+{
+	char *map;
+
+	*lpn = pnuma_free_window(fd, logical, n);
+	if (*lpn < 0)
+		return NULL;
+	map = mmap(NULL, n * PNUMA_PAGE, PROT_READ | PROT_WRITE, MAP_SHARED,
+		   fd, *lpn * PNUMA_PAGE);
+	if (map == MAP_FAILED)
+		return NULL;
+	if (pnuma_write_halves(map, n, *lpn, 0xabcd, cpu, cpu)) {
+		munmap(map, n * PNUMA_PAGE);
+		return NULL;
+	}
+	return map;
+}
+
+/* move_pages() every page of [map, map + n pages) to @node. */
+static long move_all(char *map, unsigned long n, int node, int *status,
+		     int flags)
+{
+	void *pages[n];
+	int nodes[n];
+	unsigned long i;
+
+	for (i = 0; i < n; i++) {
+		pages[i] = map + i * PNUMA_PAGE;
+		nodes[i] = node;
+	}
+	return syscall(SYS_move_pages, 0, n, pages, nodes, status, flags);
+}
+
+/* Number of pages whose content is not what fresh_pages() wrote. */
+static int bad_pages(int fd, char *map, unsigned long n, long long lpn)
+{
+	uint64_t want[PNUMA_PAGE / sizeof(uint64_t)];
+	uint64_t got[PNUMA_PAGE / sizeof(uint64_t)];
+	unsigned long i;
+	int bad = 0;
+
+	for (i = 0; i < n; i++) {
+		pnuma_pattern(want, 0xabcd + (i >= n / 2), lpn + i);
+		if (memcmp(map + i * PNUMA_PAGE, want, PNUMA_PAGE) ||
+		    pread(fd, got, PNUMA_PAGE, (lpn + i) * PNUMA_PAGE) != PNUMA_PAGE ||
+		    memcmp(got, want, PNUMA_PAGE))
+			bad++;
+	}
+	return bad;
+}
+
+static int debugfs_write(const char *file, const char *val)
+{
+	char path[PATH_MAX];
+	int fd, err = 0;
+
+	snprintf(path, sizeof(path), DEBUGFS "/%s", file);
+	fd = open(path, O_WRONLY);
+	if (fd < 0)
+		return errno;
+	if (write(fd, val, strlen(val)) < 0)
+		err = errno;
+	close(fd);
+	return err;
+}
+
+TEST_F(migrate, pages_move_to_the_other_node_and_back)
+{
+	enum { N = 64 };
+	long long lpn, migrated;
+	int status[N], i, round;
+	char *map;
+
+	map = fresh_pages(self->fd, self->logical, N, self->cpu[0], &lpn);
+	ASSERT_NE(NULL, map);
+	migrated = pnuma_sysfs_num(PNUMA_SYSFS "/%s/pages_migrated", POOL);
+	for (round = 0; round < 4; round++) {
+		int node = round % 2 ? 0 : 1;
+
+		ASSERT_EQ(0, move_all(map, N, node, status, 0));
+		for (i = 0; i < N; i++)
+			ASSERT_EQ(node, status[i]) TH_LOG("round %d page %d", round, i);
+		for (i = 0; i < N; i++)
+			ASSERT_EQ(node, pnuma_node_of(map + i * PNUMA_PAGE));
+		EXPECT_EQ(0, bad_pages(self->fd, map, N, lpn)) TH_LOG("round %d", round);
+	}
+	EXPECT_EQ(migrated + 4 * N,
+		  pnuma_sysfs_num(PNUMA_SYSFS "/%s/pages_migrated", POOL));
+	munmap(map, N * PNUMA_PAGE);
+}
+
+TEST_F(migrate, untouched_page_is_enoent)
+{
+	long long lpn = pnuma_free_window(self->fd, self->logical, 1);
+	int status = 0;
+	char *map;
+
+	ASSERT_LE(0, lpn);
+	map = mmap(NULL, PNUMA_PAGE, PROT_READ, MAP_SHARED, self->fd,
+		   lpn * PNUMA_PAGE);
+	ASSERT_NE(MAP_FAILED, map);
+	ASSERT_EQ(0, move_all(map, 1, 1, &status, 0));
+	EXPECT_EQ(-ENOENT, status);
+	EXPECT_EQ(-ENOENT, pnuma_node_of(map));
+	munmap(map, PNUMA_PAGE);
+}
+
+TEST_F(migrate, page_already_there_stays)
+{
+	long long lpn, migrated;
+	int status = -1;
+	char *map;
+
+	map = fresh_pages(self->fd, self->logical, 2, self->cpu[1], &lpn);
+	ASSERT_NE(NULL, map);
+	migrated = pnuma_sysfs_num(PNUMA_SYSFS "/%s/pages_migrated", POOL);
+	ASSERT_EQ(0, move_all(map, 1, 1, &status, 0));
+	EXPECT_EQ(1, status);
+	EXPECT_EQ(migrated, pnuma_sysfs_num(PNUMA_SYSFS "/%s/pages_migrated", POOL));
+	munmap(map, 2 * PNUMA_PAGE);
+}
+
+/* vmsplice() takes references on the pages it puts in a pipe. */
+TEST_F(migrate, pinned_page_is_ebusy)
+{
+	char buf[PNUMA_PAGE], *map;
+	struct iovec iov;
+	int pipefd[2], status = 0;
+	long long lpn;
+
+	map = fresh_pages(self->fd, self->logical, 2, self->cpu[0], &lpn);
+	ASSERT_NE(NULL, map);
+	ASSERT_EQ(0, pipe(pipefd));
+	iov = (struct iovec){ .iov_base = map, .iov_len = PNUMA_PAGE };
+	ASSERT_EQ(PNUMA_PAGE, vmsplice(pipefd[1], &iov, 1, 0));
+	ASSERT_EQ(0, move_all(map, 1, 1, &status, 0));
+	EXPECT_EQ(-EBUSY, status);
+	EXPECT_EQ(0, pnuma_node_of(map));
+	/* Once the pipe is drained, the page moves. */
+	ASSERT_EQ(PNUMA_PAGE, read(pipefd[0], buf, PNUMA_PAGE));
+	ASSERT_EQ(0, move_all(map, 1, 1, &status, 0));
+	EXPECT_EQ(1, status);
+	EXPECT_EQ(0, bad_pages(self->fd, map, 2, lpn));
+	close(pipefd[0]);
+	close(pipefd[1]);
+	munmap(map, 2 * PNUMA_PAGE);
+}
+
+TEST_F(migrate, page_another_process_maps_needs_move_all)
+{
+	int status = 0, ready[2], wstatus;
+	long long lpn;
+	char *map, c;
+	pid_t pid;
+
+	map = fresh_pages(self->fd, self->logical, 2, self->cpu[0], &lpn);
+	ASSERT_NE(NULL, map);
+	ASSERT_EQ(0, pipe(ready));
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid) {
+		int fd = open(DEV, O_RDWR);
+		char *m = fd < 0 ? MAP_FAILED :
+			mmap(NULL, PNUMA_PAGE, PROT_READ, MAP_SHARED, fd,
+			     lpn * PNUMA_PAGE);
+
+		c = 'n';
+		if (m != MAP_FAILED) {
+			(void)__atomic_load_n(m, __ATOMIC_RELAXED);
+			c = 'y';
+		}
+		if (write(ready[1], &c, 1) != 1)
+			_exit(2);
+		pause();
+		_exit(0);
+	}
+	ASSERT_EQ(1, read(ready[0], &c, 1));
+	ASSERT_EQ('y', c);
+	ASSERT_EQ(0, move_all(map, 1, 1, &status, 0));
+	EXPECT_EQ(-EACCES, status);
+	ASSERT_EQ(0, move_all(map, 1, 1, &status, MPOL_MF_MOVE_ALL));
+	EXPECT_EQ(1, status);
+	kill(pid, SIGKILL);
+	waitpid(pid, &wstatus, 0);
+	EXPECT_EQ(0, bad_pages(self->fd, map, 2, lpn));
+	munmap(map, 2 * PNUMA_PAGE);
+}
+
+TEST_F(migrate, pnuma_and_anonymous_pages_in_one_call)
+{
+	enum { N = 8 };
+	void *pages[2 * N];
+	int nodes[2 * N], status[2 * N], i;
+	long long lpn;
+	char *map, *anon;
+
+	map = fresh_pages(self->fd, self->logical, N, self->cpu[0], &lpn);
+	ASSERT_NE(NULL, map);
+	anon = mmap(NULL, N * PNUMA_PAGE, PROT_READ | PROT_WRITE,
+		    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, anon);
+	memset(anon, 7, N * PNUMA_PAGE);
+	for (i = 0; i < 2 * N; i++) {
+		pages[i] = i % 2 ? anon + i / 2 * PNUMA_PAGE : map + i / 2 * PNUMA_PAGE;
+		nodes[i] = 1;
+	}
+	ASSERT_EQ(0, syscall(SYS_move_pages, 0, 2 * N, pages, nodes, status, 0));
+	for (i = 0; i < 2 * N; i++)
+		EXPECT_EQ(1, status[i]) TH_LOG("page %d (%s)", i, i % 2 ? "anonymous" : "pnuma");
+	EXPECT_EQ(0, bad_pages(self->fd, map, N, lpn));
+	for (i = 0; i < N * (int)PNUMA_PAGE; i++)
+		ASSERT_EQ(7, anon[i]);
+	munmap(anon, N * PNUMA_PAGE);
+	munmap(map, N * PNUMA_PAGE);
+}
+
+struct counter_writer {
+	uint64_t *map;
+	unsigned long pages;
+	uint64_t last[16];
+	int stop;
+	int cpu;
+};
+
+/* Keep incrementing the first word of every page; remember what it wrote. */
+static void *counter_fn(void *arg)
+{
+	struct counter_writer *w = arg;
+	uint64_t v = 0;
+	unsigned long i;
+
+	pnuma_pin_cpu(w->cpu);
+	while (!__atomic_load_n(&w->stop, __ATOMIC_ACQUIRE)) {
+		v++;
+		for (i = 0; i < w->pages; i++) {
+			__atomic_store_n(&w->map[i * PNUMA_PAGE / 8], v, __ATOMIC_RELAXED);
+			__atomic_store_n(&w->last[i], v, __ATOMIC_RELEASE);
+		}
+	}
+	return NULL;
+}
+
+TEST_F_TIMEOUT(migrate, writers_lose_nothing_while_pages_move, 300)
+{
+	enum { N = 16, ROUNDS = 20 };
+	struct counter_writer w = { .pages = N, .cpu = self->cpu[0] };
+	int status[N], round, i, moved = 0;
+	pthread_t th;
+	long long lpn;
+	char *map;
+
+	map = fresh_pages(self->fd, self->logical, N, self->cpu[0], &lpn);
+	ASSERT_NE(NULL, map);
+	w.map = (uint64_t *)map;
+	ASSERT_EQ(0, pthread_create(&th, NULL, counter_fn, &w));
+	for (round = 0; round < ROUNDS; round++) {
+		ASSERT_EQ(0, move_all(map, N, round % 2 ? 0 : 1, status, 0));
+		for (i = 0; i < N; i++)
+			moved += status[i] == (round % 2 ? 0 : 1);
+	}
+	__atomic_store_n(&w.stop, 1, __ATOMIC_RELEASE);
+	pthread_join(th, NULL);
+	EXPECT_LT(ROUNDS * N / 2, moved);
+	for (i = 0; i < N; i++) {
+		uint64_t got;
+
+		ASSERT_EQ(8, pread(self->fd, &got, 8, (lpn + i) * PNUMA_PAGE));
+		EXPECT_EQ(w.last[i], got) TH_LOG("page %d lost writes", i);
+	}
+	munmap(map, N * PNUMA_PAGE);
+}
+
+TEST_F(migrate, injected_copy_failure_leaves_the_page)
+{
+	long long lpn;
+	int status = 0;
+	char *map;
+
+	if (access(DEBUGFS "/fail_copy", F_OK))
+		SKIP(return, "no " DEBUGFS "/fail_copy");
+	map = fresh_pages(self->fd, self->logical, 2, self->cpu[0], &lpn);
+	ASSERT_NE(NULL, map);
+	ASSERT_EQ(0, debugfs_write("fail_copy/times", "1"));
+	ASSERT_EQ(0, debugfs_write("fail_copy/probability", "100"));
+	ASSERT_EQ(0, move_all(map, 1, 1, &status, 0));
+	debugfs_write("fail_copy/probability", "0");
+	EXPECT_EQ(-EIO, status);
+	EXPECT_EQ(0, pnuma_node_of(map));
+	EXPECT_EQ(0, bad_pages(self->fd, map, 2, lpn));
+	/* The next try works. */
+	ASSERT_EQ(0, move_all(map, 1, 1, &status, 0));
+	EXPECT_EQ(1, status);
+	munmap(map, 2 * PNUMA_PAGE);
+}
+
+TEST_F(migrate, injected_allocation_failure_is_enomem)
+{
+	long long lpn, used;
+	int status = 0;
+	char *map;
+
+	if (access(DEBUGFS "/fail_alloc", F_OK))
+		SKIP(return, "no " DEBUGFS "/fail_alloc");
+	map = fresh_pages(self->fd, self->logical, 2, self->cpu[0], &lpn);
+	ASSERT_NE(NULL, map);
+	used = pnuma_sysfs_num(PNUMA_SYSFS "/%s/used_pages", POOL);
+	ASSERT_EQ(0, debugfs_write("fail_alloc/times", "1"));
+	ASSERT_EQ(0, debugfs_write("fail_alloc/probability", "100"));
+	ASSERT_EQ(0, move_all(map, 1, 1, &status, 0));
+	debugfs_write("fail_alloc/probability", "0");
+	EXPECT_EQ(-ENOMEM, status);
+	EXPECT_EQ(0, pnuma_node_of(map));
+	EXPECT_EQ(used, pnuma_sysfs_num(PNUMA_SYSFS "/%s/used_pages", POOL));
+	EXPECT_EQ(0, bad_pages(self->fd, map, 2, lpn));
+	munmap(map, 2 * PNUMA_PAGE);
+}
+
+/* Children map the pages and unmap or exit while the parent moves them. */
+TEST_F_TIMEOUT(migrate, unmap_and_exit_during_moves, 300)
+{
+	enum { N = 32, CHILDREN = 4, ROUNDS = 10 };
+	int status[N], round, c, wstatus;
+	pid_t pids[CHILDREN];
+	long long lpn;
+	char *map;
+
+	map = fresh_pages(self->fd, self->logical, N, self->cpu[0], &lpn);
+	ASSERT_NE(NULL, map);
+	for (c = 0; c < CHILDREN; c++) {
+		pids[c] = fork();
+		ASSERT_LE(0, pids[c]);
+		if (!pids[c]) {
+			int fd = open(DEV, O_RDWR), r;
+
+			for (r = 0; r < 50 && fd >= 0; r++) {
+				char *m = mmap(NULL, N * PNUMA_PAGE, PROT_READ,
+					       MAP_SHARED, fd, lpn * PNUMA_PAGE);
+
+				if (m == MAP_FAILED)
+					_exit(1);
+				for (int i = 0; i < N; i++)
+					__atomic_load_n(m + i * PNUMA_PAGE,
+							__ATOMIC_RELAXED);
+				munmap(m, N * PNUMA_PAGE);
+			}
+			_exit(c % 2 ? 0 : 3);
+		}
+	}
+	for (round = 0; round < ROUNDS; round++)
+		ASSERT_EQ(0, move_all(map, N, round % 2 ? 0 : 1, status,
+				      MPOL_MF_MOVE_ALL));
+	for (c = 0; c < CHILDREN; c++) {
+		ASSERT_EQ(pids[c], waitpid(pids[c], &wstatus, 0));
+		EXPECT_EQ(c % 2 ? 0 : 3, WEXITSTATUS(wstatus));
+	}
+	EXPECT_EQ(0, bad_pages(self->fd, map, N, lpn));
+	munmap(map, N * PNUMA_PAGE);
+}
+
+TEST_HARNESS_MAIN
