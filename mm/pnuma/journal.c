@@ -51,6 +51,26 @@ u64 pnuma_journal_slots(const struct pnuma_media *m)
 	return (m->sb.geo.journal_pages << PNUMA_PAGE_SHIFT) / PNUMA_JSLOT_SIZE;
 }
 
+/**
+ * pnuma_journal_pending() - records of a member's journal not retired yet
+ * @m: the member
+ *
+ * Return: how many slots hold the state of a live record.
+ */
+u64 pnuma_journal_pending(const struct pnuma_media *m)
+{
+	u64 slot, n = 0, state;
+	struct pnuma_jhdr h;
+
+	for (slot = 0; slot < pnuma_journal_slots(m); slot++) {
+		if (pnuma_pm_read(&h, pnuma_jslot(m, slot), sizeof(h)))
+			continue;
+		state = le64_to_cpu(h.state);
+		n += state == PNUMA_JREC_INTENT || state == PNUMA_JREC_COMMIT;
+	}
+	return n;
+}
+
 /* The checksum of a record starts with bytes 8 to 59 of its header. */
 static u32 pnuma_jhdr_csum(const struct pnuma_jhdr *h)
 {

@@ -75,6 +75,7 @@ enum pnuma_crash_point {
 void pnuma_crash_point(enum pnuma_crash_point cp);
 
 u64 pnuma_journal_slots(const struct pnuma_media *m);
+u64 pnuma_journal_pending(const struct pnuma_media *m);
 void pnuma_jtxn_intent(const struct pnuma_jtxn *t);
 int pnuma_jtxn_copy(const struct pnuma_jtxn *t, unsigned int i);
 void pnuma_jtxn_commit(const struct pnuma_jtxn *t);

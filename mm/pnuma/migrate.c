@@ -59,6 +59,18 @@ static const char * const pnuma_crash_names[PNUMA_CP_COUNT] = {
 	[PNUMA_CP_DURING_RECOVERY]	= "during-recovery",
 };
 
+/* pnuma.crash_at= on the command line: for crashes during recovery. */
+static int __init pnuma_crash_at_setup(char *str)
+{
+	int i;
+
+	for (i = 0; i < PNUMA_CP_COUNT; i++)
+		if (!strcmp(str, pnuma_crash_names[i]))
+			pnuma_crash_at = i;
+	return 1;
+}
+__setup("pnuma.crash_at=", pnuma_crash_at_setup);
+
 /**
  * pnuma_crash_point() - cut the power here, if a crash test asked for it
  * @cp: the step reached
@@ -230,7 +242,7 @@ static void pnuma_mig_isolate(struct pnuma_pool *pool, struct pnuma_mig *pages,
 			      unsigned int nr)
 {
 	struct address_space *mapping = pool->inode->i_mapping;
-	unsigned int i;
+	unsigned int i, j;
 
 	down_write(&pool->fault_lock);
 	for (i = 0; i < nr; i++) {
@@ -247,10 +259,17 @@ static void pnuma_mig_isolate(struct pnuma_pool *pool, struct pnuma_mig *pages,
 	}
 	up_write(&pool->fault_lock);
 
-	for (i = 0; i < nr; i++) {
-		if (pages[i].marked)
-			unmap_mapping_range(mapping, pages[i].lpn << PAGE_SHIFT,
-					    PAGE_SIZE, 1);
+	/* One unmap (one TLB shootdown) per run of consecutive pages. */
+	for (i = 0; i < nr; i = j) {
+		if (!pages[i].marked) {
+			j = i + 1;
+			continue;
+		}
+		for (j = i + 1; j < nr && pages[j].marked &&
+		     pages[j].lpn == pages[j - 1].lpn + 1; j++)
+			;
+		unmap_mapping_range(mapping, pages[i].lpn << PAGE_SHIFT,
+				    (loff_t)(j - i) << PAGE_SHIFT, 1);
 	}
 }
 

@@ -12,6 +12,7 @@
 #define pr_fmt(fmt) "pnuma: " fmt
 
 #include <linux/capability.h>
+#include <linux/dax.h>
 #include <linux/kobject.h>
 #include <linux/slab.h>
 #include <linux/string.h>
@@ -187,6 +188,22 @@ static ssize_t pool_journal_discarded_show(struct kobject *kobj,
 	return sysfs_emit(buf, "%lu\n", to_pool(kobj)->recovery.discarded);
 }
 
+static ssize_t pool_journal_pending_show(struct kobject *kobj,
+					 struct kobj_attribute *attr, char *buf)
+{
+	struct pnuma_pool *pool = to_pool(kobj);
+	unsigned int i;
+	u64 n = 0;
+	int id;
+
+	id = dax_read_lock();
+	for (i = 0; i < pool->nr_members; i++)
+		if (dax_alive(pool->members[i]->dax_dev))
+			n += pnuma_journal_pending(&pool->members[i]->media);
+	dax_read_unlock(id);
+	return sysfs_emit(buf, "%llu\n", n);
+}
+
 static ssize_t pool_recovery_us_show(struct kobject *kobj,
 				     struct kobj_attribute *attr, char *buf)
 {
@@ -219,6 +236,8 @@ static struct kobj_attribute pool_journal_replayed_attr =
 	__ATTR(journal_replayed, 0444, pool_journal_replayed_show, NULL);
 static struct kobj_attribute pool_journal_discarded_attr =
 	__ATTR(journal_discarded, 0444, pool_journal_discarded_show, NULL);
+static struct kobj_attribute pool_journal_pending_attr =
+	__ATTR(journal_pending, 0444, pool_journal_pending_show, NULL);
 static struct kobj_attribute pool_recovery_us_attr =
 	__ATTR(recovery_us, 0444, pool_recovery_us_show, NULL);
 
@@ -234,6 +253,7 @@ static struct attribute *pnuma_pool_attrs[] = {
 	&pool_migrate_failed_attr.attr,
 	&pool_journal_replayed_attr.attr,
 	&pool_journal_discarded_attr.attr,
+	&pool_journal_pending_attr.attr,
 	&pool_recovery_us_attr.attr,
 	NULL,
 };

@@ -1,0 +1,291 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * pnuma crash tests, driven from the host by scripts/test-pnuma-crash
+ * across power cuts of the guest:
+ *
+ *   pnuma_crash start PAGES STEP
+ *	fill PAGES untouched pages from node 0 with known data, record where
+ *	they are in the pool's last logical page, ask the kernel to cut the
+ *	power at STEP of the next move (debugfs crash_at), and move them all
+ *	to node 1. Only returns if the power stayed on (an error).
+ *   pnuma_crash verify old|new REPLAYED DISCARDED
+ *	after the reboot: every byte is intact, every page is on node 0
+ *	(old) or node 1 (new), recovery replayed and discarded that many
+ *	records, the journal is empty and no page leaked.
+ *   pnuma_crash storm PAGES
+ *	a writer keeps storing self-checking 8-byte words into PAGES pages,
+ *	persisting each pass and then a checkpoint, while a mover moves the
+ *	pages between the nodes; until the power is cut.
+ *   pnuma_crash storm-verify
+ *	every word is what the checkpoint says was durably written (or the
+ *	pass in flight wrote): nothing lost, nothing torn, nothing stale.
+ */
+
+#include <signal.h>
+
+#include "../kselftest.h"
+#include "pnuma_util.h"
+
+#define DEV	"/dev/pnuma0"
+#define POOL	PNUMA_SYSFS "/pnuma0"
+#define MAGIC_START	0x31545241545343ULL	/* "CSTART1" */
+#define MAGIC_STORM	0x314d524f5453ULL	/* "STORM1" */
+#define WORDS	(PNUMA_PAGE / 8)
+#define SLOTS	(WORDS - 2)	/* words 0 and 1 of a storm page are unused */
+
+/* What the last logical page of the pool records. */
+struct record {
+	uint64_t magic;
+	uint64_t lpn;
+	uint64_t pages;
+	uint64_t checkpoint;	/* storm: last pass made durable */
+};
+
+static int pool_fd(void)
+{
+	int fd = open(DEV, O_RDWR);
+
+	if (fd < 0)
+		ksft_exit_fail_perror("open " DEV);
+	return fd;
+}
+
+static unsigned long long logical_pages(void)
+{
+	return pnuma_sysfs_num(POOL "/%s", "logical_pages");
+}
+
+static struct record *map_record(int fd)
+{
+	void *p = mmap(NULL, PNUMA_PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, fd,
+		       (logical_pages() - 1) * PNUMA_PAGE);
+
+	if (p == MAP_FAILED)
+		ksft_exit_fail_perror("mmap the record page");
+	return p;
+}
+
+static int move_to(char *map, unsigned long n, int node)
+{
+	void *pages[n];
+	int nodes[n], status[n];
+	unsigned long i;
+
+	for (i = 0; i < n; i++) {
+		pages[i] = map + i * PNUMA_PAGE;
+		nodes[i] = node;
+	}
+	return syscall(SYS_move_pages, 0, n, pages, nodes, status, 0);
+}
+
+static int start(unsigned long pages, const char *step)
+{
+	int fd = pool_fd(), cfd;
+	struct record *rec = map_record(fd);
+	struct pnuma_pm pm;
+	long long lpn;
+	char *map;
+
+	lpn = pnuma_free_window(fd, logical_pages() - 1, pages);
+	map = lpn < 0 ? MAP_FAILED :
+		mmap(NULL, pages * PNUMA_PAGE, PROT_READ | PROT_WRITE,
+		     MAP_SHARED, fd, lpn * PNUMA_PAGE);
+	if (map == MAP_FAILED)
+		ksft_exit_fail_msg("no window of %lu pages\n", pages);
+	if (pnuma_write_halves(map, pages, lpn, 0xc4a5, pnuma_node_cpu(0),
+			       pnuma_node_cpu(0)))
+		ksft_exit_fail_msg("writers failed\n");
+	if (pnuma_pm_init(&pm, rec, PNUMA_PAGE))
+		ksft_exit_fail_msg("libpmem2\n");
+	*rec = (struct record){ .magic = MAGIC_START, .lpn = lpn, .pages = pages };
+	pm.persist_fn(rec, sizeof(*rec));
+
+	cfd = open("/sys/kernel/debug/pnuma/crash_at", O_WRONLY);
+	if (cfd < 0 || write(cfd, step, strlen(step)) < 0)
+		ksft_exit_fail_perror("crash_at");
+	printf("moving %lu pages from node 0 to node 1, power cut at %s\n",
+	       pages, step);
+	fflush(stdout);
+	move_to(map, pages, 1);
+	printf("error: the power is still on after the move\n");
+	return 1;
+}
+
+static void verify(const char *expect, long replayed, long discarded)
+{
+	int fd = pool_fd(), node = strcmp(expect, "new") ? 0 : 1;
+	struct record *rec = map_record(fd);
+	uint64_t want[WORDS];
+	unsigned long i, bad = 0, misplaced = 0;
+	char *map;
+
+	ksft_print_header();
+	ksft_set_plan(5);
+	if (rec->magic != MAGIC_START)
+		ksft_exit_fail_msg("no record: run 'pnuma_crash start' first\n");
+	map = mmap(NULL, rec->pages * PNUMA_PAGE, PROT_READ, MAP_SHARED, fd,
+		   rec->lpn * PNUMA_PAGE);
+	if (map == MAP_FAILED)
+		ksft_exit_fail_perror("mmap");
+	for (i = 0; i < rec->pages; i++) {
+		pnuma_pattern(want, 0xc4a5 + (i >= rec->pages / 2), rec->lpn + i);
+		bad += !!memcmp(map + i * PNUMA_PAGE, want, PNUMA_PAGE);
+		misplaced += pnuma_node_of(map + i * PNUMA_PAGE) != node;
+	}
+	ksft_test_result(!bad, "every byte of %llu pages intact (%lu pages differ)\n",
+			 (unsigned long long)rec->pages, bad);
+	ksft_test_result(!misplaced, "every page on node %d, the %s copy (%lu elsewhere)\n",
+			 node, expect, misplaced);
+	ksft_test_result(pnuma_sysfs_num(POOL "/%s", "journal_replayed") == replayed &&
+			 pnuma_sysfs_num(POOL "/%s", "journal_discarded") == discarded,
+			 "recovery replayed %lld and discarded %lld records, expected %ld and %ld\n",
+			 pnuma_sysfs_num(POOL "/%s", "journal_replayed"),
+			 pnuma_sysfs_num(POOL "/%s", "journal_discarded"),
+			 replayed, discarded);
+	ksft_test_result(!pnuma_sysfs_num(POOL "/%s", "journal_pending"),
+			 "the journal is empty\n");
+	/* the pages, plus the record page: nothing else may be in use */
+	ksft_test_result(pnuma_sysfs_num(POOL "/%s", "used_pages") ==
+			 (long long)rec->pages + 1,
+			 "no page leaked: %lld pages in use for %llu + 1\n",
+			 pnuma_sysfs_num(POOL "/%s", "used_pages"),
+			 (unsigned long long)rec->pages);
+	ksft_finished();
+}
+
+/* The self-checking word pass @v writes into logical page @lpn. */
+static uint64_t storm_word(uint64_t lpn, uint64_t v)
+{
+	uint64_t h = (lpn + 1) * 0x9e3779b97f4a7c15ULL ^ v * 0xc2b2ae3d27d4eb4fULL;
+
+	return v << 32 | (uint32_t)(h ^ h >> 29);
+}
+
+struct storm {
+	struct record *rec;
+	uint64_t *map;
+	unsigned long pages;
+	struct pnuma_pm pm, rpm;
+};
+
+static void *storm_writer(void *arg)
+{
+	struct storm *s = arg;
+	uint64_t v = s->rec->checkpoint;
+	unsigned long i;
+
+	pnuma_pin_cpu(pnuma_node_cpu(0));
+	for (;;) {
+		v++;
+		for (i = 0; i < s->pages; i++) {
+			uint64_t *w = &s->map[i * WORDS + 2 + v % SLOTS];
+
+			__atomic_store_n(w, storm_word(s->rec->lpn + i, v),
+					 __ATOMIC_RELAXED);
+			s->pm.persist_fn(w, sizeof(*w));
+		}
+		__atomic_store_n(&s->rec->checkpoint, v, __ATOMIC_RELAXED);
+		s->rpm.persist_fn(&s->rec->checkpoint, sizeof(uint64_t));
+	}
+	return NULL;
+}
+
+static int run_storm(unsigned long pages)
+{
+	int fd = pool_fd(), round = 0;
+	struct storm s = { .pages = pages };
+	pthread_t th;
+	long long lpn;
+
+	s.rec = map_record(fd);
+	if (pnuma_pm_init(&s.rpm, s.rec, PNUMA_PAGE))
+		ksft_exit_fail_msg("libpmem2\n");
+	if (s.rec->magic != MAGIC_STORM) {
+		lpn = pnuma_free_window(fd, logical_pages() - 1, pages);
+		if (lpn < 0)
+			ksft_exit_fail_msg("no window of %lu pages\n", pages);
+		*s.rec = (struct record){ .magic = MAGIC_STORM, .lpn = lpn,
+					  .pages = pages };
+		s.rpm.persist_fn(s.rec, sizeof(*s.rec));
+	}
+	s.pages = s.rec->pages;
+	s.map = mmap(NULL, s.pages * PNUMA_PAGE, PROT_READ | PROT_WRITE,
+		     MAP_SHARED, fd, s.rec->lpn * PNUMA_PAGE);
+	if (s.map == MAP_FAILED || pnuma_pm_init(&s.pm, s.map, s.pages * PNUMA_PAGE))
+		ksft_exit_fail_msg("cannot map the pages\n");
+	printf("writing from pass %llu on over %lu pages, moving them meanwhile\n",
+	       (unsigned long long)s.rec->checkpoint + 1, s.pages);
+	fflush(stdout);
+	pthread_create(&th, NULL, storm_writer, &s);
+	pnuma_pin_cpu(pnuma_node_cpu(1));
+	for (;;)
+		move_to((char *)s.map, s.pages, round++ % 2);
+	return 1;
+}
+
+/* What word @j of page @lpn may hold after checkpoint @cp, if it is @got. */
+static int storm_word_ok(uint64_t lpn, unsigned long j, uint64_t cp, uint64_t got)
+{
+	uint64_t slot = j - 2, v;
+
+	/* the pass in flight at the power cut may have reached it */
+	if ((cp + 1) % SLOTS == slot && got == storm_word(lpn, cp + 1))
+		return 1;
+	/* else the last durable pass that wrote it, or nothing */
+	if (cp < slot || !cp)
+		return got == 0;
+	v = cp - (cp - slot) % SLOTS;
+	if (!v)
+		return got == 0;
+	return got == storm_word(lpn, v);
+}
+
+static void storm_verify(void)
+{
+	int fd = pool_fd();
+	struct record *rec = map_record(fd);
+	unsigned long i, j, bad = 0;
+	uint64_t *map, cp;
+
+	ksft_print_header();
+	ksft_set_plan(2);
+	if (rec->magic != MAGIC_STORM)
+		ksft_exit_fail_msg("no storm record\n");
+	cp = rec->checkpoint;
+	map = mmap(NULL, rec->pages * PNUMA_PAGE, PROT_READ, MAP_SHARED, fd,
+		   rec->lpn * PNUMA_PAGE);
+	if (map == MAP_FAILED)
+		ksft_exit_fail_perror("mmap");
+	for (i = 0; i < rec->pages; i++) {
+		for (j = 2; j < WORDS; j++) {
+			if (storm_word_ok(rec->lpn + i, j, cp, map[i * WORDS + j]))
+				continue;
+			if (bad++ < 5)
+				ksft_print_msg("page %lu word %lu: %#llx\n", i, j,
+					       (unsigned long long)map[i * WORDS + j]);
+		}
+	}
+	ksft_test_result(!bad, "%llu pages x %lu words as of pass %llu (%lu wrong)\n",
+			 (unsigned long long)rec->pages, SLOTS,
+			 (unsigned long long)cp, bad);
+	ksft_test_result(!pnuma_sysfs_num(POOL "/%s", "journal_pending"),
+			 "the journal is empty (%lld replayed, %lld discarded)\n",
+			 pnuma_sysfs_num(POOL "/%s", "journal_replayed"),
+			 pnuma_sysfs_num(POOL "/%s", "journal_discarded"));
+	ksft_finished();
+}
+
+int main(int argc, char **argv)
+{
+	if (argc == 4 && !strcmp(argv[1], "start"))
+		return start(strtoul(argv[2], NULL, 0), argv[3]);
+	if (argc == 5 && !strcmp(argv[1], "verify"))
+		verify(argv[2], atol(argv[3]), atol(argv[4]));
+	if (argc == 3 && !strcmp(argv[1], "storm"))
+		return run_storm(strtoul(argv[2], NULL, 0));
+	if (argc == 2 && !strcmp(argv[1], "storm-verify"))
+		storm_verify();
+	fprintf(stderr, "usage: %s start PAGES STEP | verify old|new REPLAYED DISCARDED |\n"
+		"       storm PAGES | storm-verify\n", argv[0]);
+	return 2;
+}
