@@ -92,27 +92,17 @@ static struct pnuma_member *pnuma_pick_member(struct pnuma_pool *pool,
 	return best;
 }
 
-/*
- * Claim data page @ppn of @m for logical page @lpn: zero the page and make
- * that durable, then claim its metadata entry (pnuma_meta_claim()) and
- * make that durable. A crash at any point leaves the page either free or
- * allocated and zero.
- */
+/* Allocate data page @ppn of @m to logical page @lpn (meta.c's protocol). */
 static int __pnuma_claim_page(struct pnuma_member *m, u64 ppn, u64 lpn)
 {
 	int id, err = 0;
 
 	lockdep_assert_held(&m->pool->alloc_lock);
 	id = dax_read_lock();
-	if (!dax_alive(m->dax_dev)) {
+	if (dax_alive(m->dax_dev))
+		pnuma_meta_first_touch(&m->media, ppn, lpn);
+	else
 		err = -ENXIO;
-		goto out;
-	}
-	pnuma_pm_zero(pnuma_data_addr(m, ppn), PNUMA_PAGE_SIZE);
-	pnuma_pm_fence();
-	pnuma_meta_claim(&m->media, ppn, lpn, 1);
-	pnuma_pm_fence();
-out:
 	dax_read_unlock(id);
 	return err;
 }

@@ -26,6 +26,7 @@
  */
 
 #include <linux/crc32c.h>
+#include <linux/errno.h>
 #include <linux/kernel.h>
 #include <linux/slab.h>
 #include <linux/string.h>

@@ -6,6 +6,8 @@
  * against a simulated persistent memory (tools/testing/pnuma/).
  */
 
+#include <linux/errno.h>
+
 #include "meta.h"
 #include "pm.h"
 
@@ -31,6 +33,24 @@ void pnuma_meta_claim(const struct pnuma_media *m, u64 ppn, u64 lpn, u32 gen)
 	pnuma_pm_fence();
 	pnuma_pm_store64(&meta->owner, owner);
 	pnuma_pm_flush(&meta->owner, sizeof(meta->owner));
+}
+
+/**
+ * pnuma_meta_first_touch() - allocate a data page to a logical page, zeroed
+ * @m: the member
+ * @ppn: the free data page
+ * @lpn: the logical page touched for the first time
+ *
+ * Zeroes the page and makes that durable, then claims it (generation 1)
+ * and makes that durable: after a crash at any point the page is either
+ * free or allocated and zero.
+ */
+void pnuma_meta_first_touch(const struct pnuma_media *m, u64 ppn, u64 lpn)
+{
+	pnuma_pm_zero(pnuma_media_data(m, ppn), PNUMA_PAGE_SIZE);
+	pnuma_pm_fence();
+	pnuma_meta_claim(m, ppn, lpn, 1);
+	pnuma_pm_fence();
 }
 
 /**
