@@ -9,7 +9,8 @@
  * second for: anonymous memory (upstream migration), pnuma pages through
  * the journal, and pnuma pages without it (debugfs unsafe_no_journal, a
  * benchmark-only knob: such moves are not crash consistent). Each cell is
- * the median of REPEAT measurements. Prints a Markdown table.
+ * the median of REPEAT measurements. The anonymous memory is kept in 4 KiB
+ * pages (MADV_NOHUGEPAGE), as pnuma's are. Prints a Markdown table.
  */
 
 #include <time.h>
@@ -134,6 +135,9 @@ int main(int argc, char **argv)
 		perror("mmap");
 		return 1;
 	}
+	/* 4 KiB pages on both sides: pnuma does not map huge pages. */
+	if (madvise(anon, pages * PNUMA_PAGE, MADV_NOHUGEPAGE))
+		perror("madvise");
 	pnuma_pin_cpu(pnuma_node_cpu(0));
 	memset(pm, 1, pages * PNUMA_PAGE);
 	memset(anon, 1, pages * PNUMA_PAGE);
