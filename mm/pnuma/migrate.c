@@ -665,3 +665,5 @@ int __init pnuma_migrate_init(void)
 	fault_create_debugfs_attr("fail_alloc", dir, &pnuma_fail_alloc);
 	return 0;
 }
+
+#include "tests/migrate-kunit.h"
