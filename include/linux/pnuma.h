@@ -3,9 +3,10 @@
  * pnuma: crash-consistent NUMA balancing for persistent memory.
  *
  * The interface pnuma offers to the rest of mm: whether NUMA balancing of
- * pnuma pages is enabled, and what core code needs to know about the VMAs
- * that map /dev/pnumaN. With CONFIG_PNUMA=n every helper here compiles to
- * the upstream behaviour.
+ * pnuma pages is enabled, what core code needs to know about the VMAs
+ * that map /dev/pnumaN, and the hooks of move_pages(2) and of NUMA
+ * balancing (task_numa_work(), change_pte_range(), do_numa_page()). With
+ * CONFIG_PNUMA=n every helper here compiles to the upstream behaviour.
  */
 #ifndef _LINUX_PNUMA_H
 #define _LINUX_PNUMA_H
@@ -13,9 +14,12 @@
 #include <linux/errno.h>
 #include <linux/jump_label.h>
 #include <linux/mm_types.h>
+#include <linux/numa.h>
+#include <linux/pgtable.h>
 #include <linux/types.h>
 
 struct pnuma_move_req;
+struct vm_fault;
 
 /**
  * struct pnuma_move_batch - pnuma pages of one move_pages(2) call
@@ -55,6 +59,10 @@ int pnuma_move_pages_queue(struct pnuma_move_batch *b, const void __user *p,
 int pnuma_move_pages_flush(struct pnuma_move_batch *b, int __user *status,
 			   bool all);
 void pnuma_move_pages_end(struct pnuma_move_batch *b);
+bool pnuma_prot_numa_pte(struct vm_area_struct *vma, pte_t pte,
+			 int target_node);
+int pnuma_numa_fault(struct vm_fault *vmf, pte_t pte, bool writable,
+		     int *flags, int *last_cpupid);
 
 /**
  * pnuma_balancing_enabled() - Is NUMA balancing of pnuma pages on?
@@ -69,9 +77,25 @@ static inline bool pnuma_balancing_enabled(void)
 	return static_branch_unlikely(&pnuma_balancing_key);
 }
 
+/**
+ * pnuma_vma_balanced() - Should NUMA balancing scan this VMA as pnuma's?
+ * @vma: the VMA
+ *
+ * Return: true for mappings of /dev/pnumaN while numa_balancing_pmem is 1.
+ */
+static inline bool pnuma_vma_balanced(const struct vm_area_struct *vma)
+{
+	return pnuma_balancing_enabled() && vma_is_pnuma(vma);
+}
+
 #else /* CONFIG_PNUMA */
 
 static inline bool pnuma_balancing_enabled(void)
+{
+	return false;
+}
+
+static inline bool pnuma_vma_balanced(const struct vm_area_struct *vma)
 {
 	return false;
 }
@@ -108,6 +132,18 @@ static inline int pnuma_move_pages_flush(struct pnuma_move_batch *b,
 
 static inline void pnuma_move_pages_end(struct pnuma_move_batch *b)
 {
+}
+
+static inline bool pnuma_prot_numa_pte(struct vm_area_struct *vma, pte_t pte,
+				       int target_node)
+{
+	return false;
+}
+
+static inline int pnuma_numa_fault(struct vm_fault *vmf, pte_t pte,
+				   bool writable, int *flags, int *last_cpupid)
+{
+	return NUMA_NO_NODE;
 }
 
 #endif /* CONFIG_PNUMA */

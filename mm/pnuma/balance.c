@@ -4,7 +4,9 @@
  *
  * This file owns the run-time switch of NUMA balancing for pnuma pages,
  * /proc/sys/kernel/numa_balancing_pmem, and the static branch behind it
- * that the NUMA-balancing hooks test.
+ * that the NUMA-balancing hooks test; and the rate limit of those moves,
+ * /proc/sys/kernel/numa_balancing_pmem_rate_limit_MBps. The policy itself
+ * is in numa.c.
  */
 
 #define pr_fmt(fmt) "pnuma: " fmt
@@ -15,6 +17,8 @@
 #include <linux/pnuma.h>
 #include <linux/sysctl.h>
 
+#include "internal.h"
+
 DEFINE_STATIC_KEY_FALSE(pnuma_balancing_key);
 
 /*
@@ -23,6 +27,26 @@ DEFINE_STATIC_KEY_FALSE(pnuma_balancing_key);
  */
 static DEFINE_MUTEX(pnuma_sysctl_lock);
 static int pnuma_sysctl_balancing;	/* protected by pnuma_sysctl_lock */
+
+/*
+ * At most this many MiB per second moved into each member by NUMA
+ * balancing: PM media wear with writes. 256 MiB/s is a tenth of what an
+ * Optane DC module can take for its rated life.
+ */
+#define PNUMA_RATE_LIMIT_DEFAULT	256
+#define PNUMA_RATE_LIMIT_MAX		65536
+static unsigned int pnuma_sysctl_rate_limit = PNUMA_RATE_LIMIT_DEFAULT;
+static const unsigned int pnuma_rate_limit_max = PNUMA_RATE_LIMIT_MAX;
+
+/**
+ * pnuma_rate_limit_mbps() - the balancing rate limit per member
+ *
+ * Return: numa_balancing_pmem_rate_limit_MBps.
+ */
+unsigned int pnuma_rate_limit_mbps(void)
+{
+	return READ_ONCE(pnuma_sysctl_rate_limit);
+}
 
 static void __pnuma_set_balancing(int enable)
 {
@@ -70,6 +94,15 @@ static struct ctl_table pnuma_sysctls[] = {
 		.proc_handler	= pnuma_sysctl_handler,
 		.extra1		= SYSCTL_ZERO,
 		.extra2		= SYSCTL_ONE,
+	},
+	{
+		.procname	= "numa_balancing_pmem_rate_limit_MBps",
+		.data		= &pnuma_sysctl_rate_limit,
+		.maxlen		= sizeof(unsigned int),
+		.mode		= 0644,
+		.proc_handler	= proc_douintvec_minmax,
+		.extra1		= SYSCTL_ONE,
+		.extra2		= (void *)&pnuma_rate_limit_max,
 	},
 };
 

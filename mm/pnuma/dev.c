@@ -248,7 +248,10 @@ int pnuma_dev_add(struct pnuma_pool *pool)
 	inode = alloc_anon_inode(pnuma_mnt->mnt_sb);
 	if (IS_ERR(inode))
 		return PTR_ERR(inode);
-	/* DAX: no page cache, and NUMA balancing leaves the VMAs alone. */
+	/*
+	 * DAX: no page cache; NUMA balancing scans the VMAs only as pnuma's,
+	 * while numa_balancing_pmem is on.
+	 */
 	inode->i_flags |= S_DAX;
 	pool->inode = inode;
 

@@ -14,6 +14,7 @@
 #include <linux/rwsem.h>
 #include <linux/spinlock.h>
 #include <linux/wait.h>
+#include <linux/workqueue.h>
 #include <linux/xarray.h>
 
 #include "format.h"
@@ -57,6 +58,9 @@ struct pnuma_jring {
  * @nr_used: number of bits set in @used
  * @next: where the next allocation starts looking
  * @ring: its journal ring
+ * @rate_lock: protects @rate_start and @rate_pages
+ * @rate_start: when the current second of the balancing rate limit began
+ * @rate_pages: pages NUMA balancing moved into the member in that second
  * @name: block device name, e.g. "pmem0"
  *
  * @used, @nr_used and @next are protected by &pnuma_pool.alloc_lock.
@@ -74,7 +78,54 @@ struct pnuma_member {
 	u64 nr_used;
 	u64 next;
 	struct pnuma_jring ring;
+	spinlock_t rate_lock;		/* protects rate_start, rate_pages */
+	unsigned long rate_start;
+	u64 rate_pages;
 	char name[BDEVNAME_SIZE];
+};
+
+/* Pages waiting for the balancing worker, per pool. */
+#define PNUMA_NUMA_QUEUE	512
+
+/**
+ * struct pnuma_numa_req - a page queued for the balancing worker
+ * @lpn: the logical page
+ * @node: where to move it
+ */
+struct pnuma_numa_req {
+	u64 lpn;
+	int node;
+};
+
+/**
+ * struct pnuma_numa - a pool's automatic NUMA balancing
+ * @state: per logical page: last fault, queued, last move (see numa.c);
+ *	NULL if the pool is not balanced
+ * @lock: protects @queue and @nr
+ * @nr: pages queued
+ * @queue: the pages queued, oldest first
+ * @batch: the worker's scratch space
+ * @work: the worker, moving queued pages through the journal
+ * @hint_faults: NUMA hinting faults on the pool's pages
+ * @hint_faults_local: those from the page's own node
+ * @migrated: pages NUMA balancing moved
+ * @migrate_failed: pages it queued that could not move
+ * @rate_limited: moves the rate limit held back
+ * @backoff: moves the ping-pong hysteresis held back
+ */
+struct pnuma_numa {
+	atomic64_t *state;
+	spinlock_t lock;		/* protects queue and nr */
+	unsigned int nr;
+	struct pnuma_numa_req *queue;
+	struct pnuma_mig *batch;
+	struct work_struct work;
+	atomic64_t hint_faults;
+	atomic64_t hint_faults_local;
+	atomic64_t migrated;
+	atomic64_t migrate_failed;
+	atomic64_t rate_limited;
+	atomic64_t backoff;
 };
 
 enum pnuma_pool_state {
@@ -115,6 +166,7 @@ enum pnuma_pool_state {
  * @migrate_failed: pages that could not be moved since assembly
  * @recovery: what recovery did at assembly
  * @recovery_us: how long it took
+ * @numa: automatic NUMA balancing of its pages
  * @nr_members: number of members
  * @members: the members, by index
  */
@@ -141,6 +193,7 @@ struct pnuma_pool {
 	atomic64_t migrate_failed;
 	struct pnuma_recovery recovery;
 	u64 recovery_us;
+	struct pnuma_numa numa;
 	unsigned int nr_members;
 	struct pnuma_member *members[] __counted_by(nr_members);
 };
@@ -213,8 +266,59 @@ struct pnuma_mig {
 	bool marked;
 };
 
+/* Why pages move, for the pnuma_migrate tracepoint. */
+enum pnuma_migrate_reason {
+	PNUMA_MR_SYSCALL,
+	PNUMA_MR_NUMA_BALANCING,
+};
+
 int pnuma_migrate(struct pnuma_pool *pool, struct pnuma_mig *pages,
-		  unsigned int nr, struct mm_struct *mm, bool move_all);
+		  unsigned int nr, struct mm_struct *mm, bool move_all,
+		  enum pnuma_migrate_reason reason);
+
+/* numa.c */
+
+/**
+ * struct pnuma_numa_fault - a NUMA hinting fault, for the policy
+ * @page_nid: node of the page
+ * @this_nid: node of the faulting CPU
+ * @cpupid: cpu_pid_to_cpupid() of the faulting CPU and task
+ * @pid: the faulting task
+ * @early: the task is early in its life for NUMA balancing (no preferred
+ *	node yet, or at most 4 scan passes)
+ * @now: pnuma_numa_now()
+ */
+struct pnuma_numa_fault {
+	int page_nid;
+	int this_nid;
+	int cpupid;
+	pid_t pid;
+	bool early;
+	u32 now;
+};
+
+enum pnuma_numa_verdict {
+	PNUMA_NV_LOCAL,		/* the page is on the faulting CPU's node */
+	PNUMA_NV_FILTER,	/* not two faults in a row from this node */
+	PNUMA_NV_QUEUED,	/* already waiting to move */
+	PNUMA_NV_BACKOFF,	/* moved too recently */
+	PNUMA_NV_MIGRATE,	/* move it to the faulting CPU's node */
+};
+
+enum pnuma_numa_verdict pnuma_numa_decide(u64 old,
+					  const struct pnuma_numa_fault *f,
+					  u64 *new);
+u64 pnuma_numa_moved(u64 old, bool moved, u32 now);
+void pnuma_numa_init(struct pnuma_pool *pool);
+void pnuma_numa_setup(struct pnuma_pool *pool);
+void pnuma_numa_stop(struct pnuma_pool *pool);
+void pnuma_numa_free(struct pnuma_pool *pool);
+void pnuma_trace_recovery(struct pnuma_pool *pool);
+void pnuma_trace_migrate(struct pnuma_pool *pool, const struct pnuma_mig *p,
+			 enum pnuma_migrate_reason reason);
+
+/* balance.c */
+unsigned int pnuma_rate_limit_mbps(void);
 
 /* dev.c */
 int pnuma_dev_init(void);

@@ -442,6 +442,7 @@ static void pnuma_mig_member(struct pnuma_pool *pool, struct pnuma_member *src,
  * @mm: the process asking (for the "mapped by another process" rule),
  *	or NULL for the kernel
  * @move_all: move pages other processes map too (MPOL_MF_MOVE_ALL)
+ * @reason: who asked, for the pnuma_migrate tracepoint
  *
  * Each page's status ends as move_pages(2) documents it: the node it is
  * now on, or -ENOENT (never touched), -ENOMEM (no room, or no member, on
@@ -453,7 +454,8 @@ static void pnuma_mig_member(struct pnuma_pool *pool, struct pnuma_member *src,
  * Return: the number of pages moved.
  */
 int pnuma_migrate(struct pnuma_pool *pool, struct pnuma_mig *pages,
-		  unsigned int nr, struct mm_struct *mm, bool move_all)
+		  unsigned int nr, struct mm_struct *mm, bool move_all,
+		  enum pnuma_migrate_reason reason)
 {
 	struct pnuma_txn_buf *buf = kmalloc(sizeof(*buf), GFP_KERNEL);
 	unsigned int i, j, moved = 0, failed = 0;
@@ -489,6 +491,7 @@ int pnuma_migrate(struct pnuma_pool *pool, struct pnuma_mig *pages,
 			else
 				failed++;
 		}
+		pnuma_trace_migrate(pool, &pages[i], reason);
 	}
 	wake_up_all(&pool->migrate_wq);
 	atomic64_add(moved, &pool->pages_migrated);
@@ -579,7 +582,7 @@ int pnuma_move_pages_flush(struct pnuma_move_batch *b, int __user *status,
 		}
 		if (pages)
 			pnuma_migrate(file->private_data, pages, j - i, b->mm,
-				      b->move_all);
+				      b->move_all, PNUMA_MR_SYSCALL);
 		for (k = i; k < j; k++)
 			if (put_user(pages ? pages[k - i].status : -ENOMEM,
 				     status + b->req[k].index))

@@ -151,6 +151,7 @@ static struct pnuma_pool *pnuma_pool_alloc(unsigned int nr)
 	xa_init(&pool->map);
 	init_rwsem(&pool->fault_lock);
 	init_waitqueue_head(&pool->migrate_wq);
+	pnuma_numa_init(pool);
 	pool->state = PNUMA_POOL_SETUP;
 	pool->id = -1;
 
@@ -164,6 +165,7 @@ static struct pnuma_pool *pnuma_pool_alloc(unsigned int nr)
 		kobject_init(&m->kobj, &pnuma_member_ktype);
 		m->pool = pool;
 		m->node = NUMA_NO_NODE;
+		spin_lock_init(&m->rate_lock);
 		pool->members[i] = m;
 	}
 	return pool;
@@ -202,6 +204,7 @@ static int pnuma_pool_publish(struct pnuma_pool *pool)
 		return err;
 	pool->id = id;
 	snprintf(pool->name, sizeof(pool->name), "pnuma%u", id);
+	pnuma_numa_setup(pool);
 
 	err = pnuma_dev_add(pool);
 	if (err)
@@ -729,6 +732,7 @@ int pnuma_pool_assemble(const dev_t *devts, unsigned int nr)
 		pool->clean_shutdown ? "clean" : "unclean",
 		pool->recovery.replayed, pool->recovery.discarded,
 		pool->recovery_us);
+	pnuma_trace_recovery(pool);
 	return 0;
 
 err_put:
@@ -780,6 +784,7 @@ int pnuma_pool_stop(const char *name)
 	pool->state = PNUMA_POOL_STOPPING;
 	spin_unlock(&pool->lock);
 
+	pnuma_numa_stop(pool);
 	pnuma_pool_unpublish(pool);
 	if (old != PNUMA_POOL_DEAD)
 		pnuma_pool_mark_clean(pool);

@@ -241,6 +241,50 @@ static struct kobj_attribute pool_journal_pending_attr =
 static struct kobj_attribute pool_recovery_us_attr =
 	__ATTR(recovery_us, 0444, pool_recovery_us_show, NULL);
 
+/* /sys/kernel/mm/pnuma/<pool>/numa/: what NUMA balancing did with it. */
+#define PNUMA_NUMA_ATTR(_name, _field)					\
+static ssize_t numa_##_name##_show(struct kobject *kobj,		\
+				   struct kobj_attribute *attr,		\
+				   char *buf)				\
+{									\
+	return sysfs_emit(buf, "%lld\n",				\
+			  atomic64_read(&to_pool(kobj)->numa._field));	\
+}									\
+static struct kobj_attribute numa_##_name##_attr =			\
+	__ATTR(_name, 0444, numa_##_name##_show, NULL)
+
+PNUMA_NUMA_ATTR(hint_faults, hint_faults);
+PNUMA_NUMA_ATTR(hint_faults_local, hint_faults_local);
+PNUMA_NUMA_ATTR(pages_migrated, migrated);
+PNUMA_NUMA_ATTR(migrate_failed, migrate_failed);
+PNUMA_NUMA_ATTR(rate_limited, rate_limited);
+PNUMA_NUMA_ATTR(backoff, backoff);
+
+static ssize_t numa_balanced_show(struct kobject *kobj,
+				  struct kobj_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%d\n", !!to_pool(kobj)->numa.state);
+}
+
+static struct kobj_attribute numa_balanced_attr =
+	__ATTR(balanced, 0444, numa_balanced_show, NULL);
+
+static struct attribute *pnuma_numa_attrs[] = {
+	&numa_balanced_attr.attr,
+	&numa_hint_faults_attr.attr,
+	&numa_hint_faults_local_attr.attr,
+	&numa_pages_migrated_attr.attr,
+	&numa_migrate_failed_attr.attr,
+	&numa_rate_limited_attr.attr,
+	&numa_backoff_attr.attr,
+	NULL,
+};
+
+static const struct attribute_group pnuma_numa_group = {
+	.name = "numa",
+	.attrs = pnuma_numa_attrs,
+};
+
 static struct attribute *pnuma_pool_attrs[] = {
 	&pool_uuid_attr.attr,
 	&pool_state_attr.attr,
@@ -257,7 +301,16 @@ static struct attribute *pnuma_pool_attrs[] = {
 	&pool_recovery_us_attr.attr,
 	NULL,
 };
-ATTRIBUTE_GROUPS(pnuma_pool);
+
+static const struct attribute_group pnuma_pool_group = {
+	.attrs = pnuma_pool_attrs,
+};
+
+static const struct attribute_group *pnuma_pool_groups[] = {
+	&pnuma_pool_group,
+	&pnuma_numa_group,
+	NULL,
+};
 
 static ssize_t member_device_show(struct kobject *kobj,
 				  struct kobj_attribute *attr, char *buf)
@@ -331,6 +384,7 @@ static void pnuma_pool_release(struct kobject *kobj)
 		if (pool->members[i])
 			kobject_put(&pool->members[i]->kobj);
 	xa_destroy(&pool->map);
+	pnuma_numa_free(pool);
 	kfree(pool);
 }
 

@@ -1,0 +1,478 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Automatic NUMA balancing of pnuma pages.
+ *
+ * Core NUMA balancing scans the mappings of /dev/pnumaN like those of
+ * anonymous memory when kernel.numa_balancing_pmem is 1: task_numa_work()
+ * walks them, change_pte_range() asks pnuma_prot_numa_pte() whether to make
+ * a PTE PROT_NONE, and do_numa_page() hands the hinting fault that follows
+ * to pnuma_numa_fault(). That restores the mapping at once, as upstream
+ * does, and decides from per-page state what the fault means:
+ *
+ *  - a fault from the page's own node: local, nothing to do;
+ *  - the two-fault filter of upstream's should_numa_migrate_memory(): a
+ *    page moves only on the second fault in a row from the same remote
+ *    node, or early in a task's life on a private fault;
+ *  - hysteresis against ping-pong: a page that moved stays put for a hold
+ *    time that doubles each time it moves again soon after its last move
+ *    (pages shared by CPUs on several nodes), and is reset once the page
+ *    stays put long enough;
+ *  - kernel.numa_balancing_pmem_rate_limit_MBps bounds the pages moved
+ *    into each member per second, to spare the endurance of its media;
+ *  - the page moves to the member on the faulting CPU's node, if there is
+ *    one with room.
+ *
+ * A page that should move is queued; a worker per pool moves the queued
+ * pages in batches through the journal (pnuma_migrate()), so the faulting
+ * task never waits for a move, and a move is as crash consistent as one
+ * asked for with move_pages(2).
+ *
+ * The per-page state is a u64 per logical page, in DRAM, kept across moves:
+ *
+ *   bits  0-31  cpupid of the last hinting fault (cpu_pid_to_cpupid())
+ *   bit     32  the cpupid is valid
+ *   bit     33  the page is queued for a move
+ *   bit     34  the page has moved (the stamp is valid)
+ *   bits 35-37  backoff level: the hold time is PNUMA_NUMA_HOLD_MS << level
+ *   bits 38-63  when it last moved, in units of 16 ms (wraps in 12 days)
+ */
+
+#define pr_fmt(fmt) "pnuma: " fmt
+
+#include <linux/bitfield.h>
+#include <linux/jiffies.h>
+#include <linux/mm.h>
+#include <linux/pnuma.h>
+#include <linux/sched.h>
+#include <linux/sched/numa_balancing.h>
+#include <linux/slab.h>
+#include <linux/vmstat.h>
+#include <linux/workqueue.h>
+
+#include "internal.h"
+
+#define CREATE_TRACE_POINTS
+#include <trace/events/pnuma.h>
+
+#define PNUMA_NS_CPUPID		GENMASK_ULL(31, 0)
+#define PNUMA_NS_VALID		BIT_ULL(32)
+#define PNUMA_NS_QUEUED		BIT_ULL(33)
+#define PNUMA_NS_MOVED		BIT_ULL(34)
+#define PNUMA_NS_LEVEL		GENMASK_ULL(37, 35)
+#define PNUMA_NS_STAMP		GENMASK_ULL(63, 38)
+
+/* What a tick of the stamp is worth, and the first hold time. */
+#define PNUMA_NUMA_TICK_SHIFT	4	/* 16 ms */
+#define PNUMA_NUMA_HOLD_MS	1000
+/* A move within this many hold times of the last one raises the level. */
+#define PNUMA_NUMA_BOUNCE	4
+/* Pages moved per call of pnuma_migrate() by the worker. */
+#define PNUMA_NUMA_BATCH	64
+
+/**
+ * pnuma_numa_now() - the time, in the unit of the stamp
+ *
+ * Return: milliseconds since boot / 16, modulo the width of the stamp.
+ */
+static u32 pnuma_numa_now(void)
+{
+	return (jiffies_to_msecs(jiffies) >> PNUMA_NUMA_TICK_SHIFT) &
+		FIELD_MAX(PNUMA_NS_STAMP);
+}
+
+/* Ticks since @stamp, modulo the width of the stamp. */
+static u32 pnuma_numa_since(u32 now, u64 state)
+{
+	return (now - FIELD_GET(PNUMA_NS_STAMP, state)) &
+		FIELD_MAX(PNUMA_NS_STAMP);
+}
+
+static u32 pnuma_numa_hold(u64 state)
+{
+	return (PNUMA_NUMA_HOLD_MS << FIELD_GET(PNUMA_NS_LEVEL, state)) >>
+		PNUMA_NUMA_TICK_SHIFT;
+}
+
+/**
+ * pnuma_numa_decide() - what a hinting fault on a pnuma page means
+ * @old: the page's state
+ * @f: the fault
+ * @new: the page's state after it
+ *
+ * A pure function of its arguments, so that KUnit can drive it.
+ *
+ * Return: the verdict; with %PNUMA_NV_MIGRATE, @new marks the page queued.
+ */
+enum pnuma_numa_verdict pnuma_numa_decide(u64 old,
+					  const struct pnuma_numa_fault *f,
+					  u64 *new)
+{
+	int last = (int)FIELD_GET(PNUMA_NS_CPUPID, old);
+	bool valid = old & PNUMA_NS_VALID;
+
+	*new = (old & ~PNUMA_NS_CPUPID) | PNUMA_NS_VALID |
+		FIELD_PREP(PNUMA_NS_CPUPID, (u32)f->cpupid);
+
+	if (f->this_nid == f->page_nid)
+		return PNUMA_NV_LOCAL;
+	/*
+	 * Upstream's two-fault filter: move on the second fault in a row from
+	 * this node; early in a task's life, also on a first fault or one
+	 * from the same task (a private page).
+	 */
+	if (!(f->early && (!valid || __cpupid_match_pid(f->pid, last))) &&
+	    (!valid || cpupid_to_nid(last) != f->this_nid))
+		return PNUMA_NV_FILTER;
+	if (old & PNUMA_NS_QUEUED)
+		return PNUMA_NV_QUEUED;
+	if ((old & PNUMA_NS_MOVED) &&
+	    pnuma_numa_since(f->now, old) < pnuma_numa_hold(old))
+		return PNUMA_NV_BACKOFF;
+	*new |= PNUMA_NS_QUEUED;
+	return PNUMA_NV_MIGRATE;
+}
+
+/**
+ * pnuma_numa_moved() - the state of a page after the worker tried it
+ * @old: its state
+ * @moved: whether it moved
+ * @now: pnuma_numa_now()
+ *
+ * A page that moves again within %PNUMA_NUMA_BOUNCE hold times of its last
+ * move is bouncing between nodes: its hold time doubles (up to 2 minutes).
+ * One that stayed put longer starts again from the first hold time.
+ *
+ * Return: the new state, no longer queued.
+ */
+u64 pnuma_numa_moved(u64 old, bool moved, u32 now)
+{
+	u64 level = FIELD_GET(PNUMA_NS_LEVEL, old);
+	u64 new = old & ~PNUMA_NS_QUEUED;
+
+	if (!moved)
+		return new;
+	if ((old & PNUMA_NS_MOVED) &&
+	    pnuma_numa_since(now, old) < PNUMA_NUMA_BOUNCE * pnuma_numa_hold(old))
+		level = min_t(u64, level + 1, FIELD_MAX(PNUMA_NS_LEVEL));
+	else
+		level = 0;
+	new &= ~(PNUMA_NS_LEVEL | PNUMA_NS_STAMP);
+	return new | PNUMA_NS_MOVED | FIELD_PREP(PNUMA_NS_LEVEL, level) |
+		FIELD_PREP(PNUMA_NS_STAMP, now);
+}
+
+/* The member holding @pfn, and its data page number there. */
+static struct pnuma_member *pnuma_pfn_member(struct pnuma_pool *pool,
+					     unsigned long pfn, u64 *ppn)
+{
+	unsigned int i;
+
+	for (i = 0; i < pool->nr_members; i++) {
+		struct pnuma_member *m = pool->members[i];
+		unsigned long first = m->base_pfn + m->media.sb.geo.data_start;
+
+		if (pfn >= first && pfn - first < m->media.sb.geo.data_pages) {
+			*ppn = pfn - first;
+			return m;
+		}
+	}
+	return NULL;
+}
+
+/**
+ * pnuma_prot_numa_pte() - should a NUMA scan make this PTE PROT_NONE?
+ * @vma: a mapping of /dev/pnumaN
+ * @pte: one of its present PTEs
+ * @target_node: the node a single-threaded process runs on, or
+ *	NUMA_NO_NODE (see change_pte_range())
+ *
+ * Context: the PTE lock held.
+ * Return: true if numa_balancing_pmem is on and the page is not already
+ * on @target_node.
+ */
+bool pnuma_prot_numa_pte(struct vm_area_struct *vma, pte_t pte,
+			 int target_node)
+{
+	struct pnuma_pool *pool = vma->vm_file->private_data;
+	struct pnuma_member *m;
+	u64 ppn;
+
+	if (!pnuma_balancing_enabled() || !pool->numa.state)
+		return false;
+	m = pnuma_pfn_member(pool, pte_pfn(pte), &ppn);
+	return m && m->node != target_node;
+}
+
+/* The member on @node if it has room, else NULL. */
+static struct pnuma_member *pnuma_numa_target(struct pnuma_pool *pool,
+					      int node)
+{
+	unsigned int i;
+
+	for (i = 0; i < pool->nr_members; i++) {
+		struct pnuma_member *m = pool->members[i];
+
+		if (m->node == node &&
+		    READ_ONCE(m->nr_used) < m->media.sb.geo.data_pages)
+			return m;
+	}
+	return NULL;
+}
+
+/* Charge one page to @m's rate limit window; false if it is used up. */
+static bool pnuma_numa_rate_ok(struct pnuma_member *m)
+{
+	u64 limit = (u64)pnuma_rate_limit_mbps() << (20 - PAGE_SHIFT);
+	unsigned long now = jiffies;
+	bool ok;
+
+	spin_lock(&m->rate_lock);
+	if (time_after_eq(now, m->rate_start + HZ)) {
+		m->rate_start = now;
+		m->rate_pages = 0;
+	}
+	ok = m->rate_pages < limit;
+	if (ok)
+		m->rate_pages++;
+	spin_unlock(&m->rate_lock);
+	return ok;
+}
+
+/* Queue @lpn for a move to @node; false if the queue is full. */
+static bool pnuma_numa_queue(struct pnuma_pool *pool, u64 lpn, int node)
+{
+	struct pnuma_numa *numa = &pool->numa;
+	bool queued = false;
+
+	spin_lock(&numa->lock);
+	if (numa->nr < PNUMA_NUMA_QUEUE &&
+	    READ_ONCE(pool->state) == PNUMA_POOL_ACTIVE) {
+		numa->queue[numa->nr++] = (struct pnuma_numa_req){
+			.lpn = lpn,
+			.node = node,
+		};
+		queued = true;
+	}
+	spin_unlock(&numa->lock);
+	if (queued)
+		queue_work(system_unbound_wq, &numa->work);
+	return queued;
+}
+
+/**
+ * pnuma_numa_fault() - a NUMA hinting fault on a pnuma page
+ * @vmf: the fault, on a mapping of /dev/pnumaN
+ * @pte: the PTE with the VMA's protection back
+ * @writable: whether the fault will map the page writable
+ * @flags: TNF_* flags for task_numa_fault()
+ * @last_cpupid: the page's last cpupid, for task_numa_fault()
+ *
+ * Called by do_numa_page() instead of looking at a folio, which pnuma's
+ * devmap pages do not offer. Counts the fault, runs the policy above and
+ * queues the page for a move if it should move; never waits. The caller
+ * maps the page again.
+ *
+ * Context: the PTE lock held.
+ * Return: the node of the page, or NUMA_NO_NODE if the fault is not for
+ * NUMA balancing to count (numa_balancing_pmem is off).
+ */
+int pnuma_numa_fault(struct vm_fault *vmf, pte_t pte, bool writable,
+		     int *flags, int *last_cpupid)
+{
+	struct vm_area_struct *vma = vmf->vma;
+	struct pnuma_pool *pool = vma->vm_file->private_data;
+	struct pnuma_numa_fault f = {
+		.this_nid = numa_node_id(),
+		.cpupid = cpu_pid_to_cpupid(raw_smp_processor_id(), current->pid),
+		.pid = current->pid,
+		.early = current->numa_preferred_nid == NUMA_NO_NODE ||
+			 current->numa_scan_seq <= 4,
+		.now = pnuma_numa_now(),
+	};
+	struct pnuma_numa *numa = &pool->numa;
+	enum pnuma_numa_verdict v;
+	struct pnuma_member *src, *dst;
+	atomic64_t *state;
+	u64 old, new, ppn;
+
+	if (!pnuma_balancing_enabled() || !numa->state ||
+	    vmf->pgoff >= pool->logical_pages)
+		return NUMA_NO_NODE;
+	src = pnuma_pfn_member(pool, pte_pfn(pte), &ppn);
+	if (!src)
+		return NUMA_NO_NODE;
+	f.page_nid = src->node;
+
+	vma_set_access_pid_bit(vma);
+	count_vm_numa_event(NUMA_HINT_FAULTS);
+	count_vm_event(PNUMA_HINT_FAULTS);
+	atomic64_inc(&numa->hint_faults);
+	if (f.page_nid == f.this_nid) {
+		count_vm_numa_event(NUMA_HINT_FAULTS_LOCAL);
+		count_vm_event(PNUMA_HINT_FAULTS_LOCAL);
+		atomic64_inc(&numa->hint_faults_local);
+		*flags |= TNF_FAULT_LOCAL;
+	}
+	if (!writable)
+		*flags |= TNF_NO_GROUP;
+
+	state = &numa->state[vmf->pgoff];
+	old = atomic64_read(state);
+	do {
+		v = pnuma_numa_decide(old, &f, &new);
+	} while (!atomic64_try_cmpxchg(state, &old, new));
+	*last_cpupid = old & PNUMA_NS_VALID ?
+		(int)FIELD_GET(PNUMA_NS_CPUPID, old) : -1 & LAST_CPUPID_MASK;
+
+	if (v == PNUMA_NV_BACKOFF) {
+		count_vm_event(PNUMA_NUMA_BACKOFF);
+		atomic64_inc(&numa->backoff);
+	}
+	if (v != PNUMA_NV_MIGRATE)
+		return f.page_nid;
+
+	dst = pnuma_numa_target(pool, f.this_nid);
+	if (dst && !pnuma_numa_rate_ok(dst)) {
+		count_vm_event(PNUMA_NUMA_RATE_LIMITED);
+		atomic64_inc(&numa->rate_limited);
+		dst = NULL;
+	}
+	if (!dst || !pnuma_numa_queue(pool, vmf->pgoff, f.this_nid))
+		atomic64_andnot(PNUMA_NS_QUEUED, state);
+	return f.page_nid;
+}
+
+/* Move what the faults queued, a batch at a time. */
+static void pnuma_numa_work(struct work_struct *work)
+{
+	struct pnuma_pool *pool = container_of(work, struct pnuma_pool,
+					       numa.work);
+	struct pnuma_numa *numa = &pool->numa;
+	struct pnuma_mig *pages = numa->batch;
+	unsigned int i, n, moved, failed;
+	u32 now;
+
+	for (;;) {
+		spin_lock(&numa->lock);
+		n = min_t(unsigned int, numa->nr, PNUMA_NUMA_BATCH);
+		for (i = 0; i < n; i++)
+			pages[i] = (struct pnuma_mig){
+				.lpn = numa->queue[i].lpn,
+				.node = numa->queue[i].node,
+			};
+		numa->nr -= n;
+		memmove(numa->queue, numa->queue + n,
+			numa->nr * sizeof(numa->queue[0]));
+		spin_unlock(&numa->lock);
+		if (!n)
+			break;
+
+		pnuma_migrate(pool, pages, n, NULL, true,
+			      PNUMA_MR_NUMA_BALANCING);
+		now = pnuma_numa_now();
+		moved = 0;
+		failed = 0;
+		for (i = 0; i < n; i++) {
+			atomic64_t *state = &numa->state[pages[i].lpn];
+			bool ok = pages[i].marked && pages[i].status >= 0;
+			u64 old = atomic64_read(state);
+
+			while (!atomic64_try_cmpxchg(state, &old,
+						     pnuma_numa_moved(old, ok, now)))
+				;
+			if (ok)
+				moved++;
+			else if (pages[i].status < 0)
+				failed++;
+		}
+		count_vm_events(PNUMA_NUMA_PAGES_MIGRATED, moved);
+		count_vm_events(PNUMA_NUMA_MIGRATE_FAIL, failed);
+		atomic64_add(moved, &numa->migrated);
+		atomic64_add(failed, &numa->migrate_failed);
+		cond_resched();
+	}
+}
+
+/**
+ * pnuma_numa_init() - initialise a new pool's balancing state
+ * @pool: the pool, just allocated
+ */
+void pnuma_numa_init(struct pnuma_pool *pool)
+{
+	spin_lock_init(&pool->numa.lock);
+	INIT_WORK(&pool->numa.work, pnuma_numa_work);
+}
+
+/**
+ * pnuma_numa_setup() - allocate a pool's balancing state
+ * @pool: the pool, its logical capacity known
+ *
+ * 8 bytes of DRAM per logical page. A pool for which they cannot be had
+ * still serves its pages; NUMA balancing leaves it alone.
+ */
+void pnuma_numa_setup(struct pnuma_pool *pool)
+{
+	struct pnuma_numa *numa = &pool->numa;
+
+	numa->state = kvcalloc(pool->logical_pages, sizeof(*numa->state),
+			       GFP_KERNEL);
+	numa->queue = kvcalloc(PNUMA_NUMA_QUEUE, sizeof(*numa->queue),
+			       GFP_KERNEL);
+	numa->batch = kvcalloc(PNUMA_NUMA_BATCH, sizeof(*numa->batch),
+			       GFP_KERNEL);
+	if (!numa->state || !numa->queue || !numa->batch) {
+		pr_warn("%s: no memory for NUMA balancing state (%llu pages); the pool will not be balanced\n",
+			pool->name, pool->logical_pages);
+		pnuma_numa_free(pool);
+	}
+}
+
+/**
+ * pnuma_numa_stop() - wait for a stopping pool's balancing worker
+ * @pool: the pool, no longer active: nothing queues any more
+ */
+void pnuma_numa_stop(struct pnuma_pool *pool)
+{
+	flush_work(&pool->numa.work);
+}
+
+/**
+ * pnuma_numa_free() - free a pool's balancing state
+ * @pool: the pool
+ */
+void pnuma_numa_free(struct pnuma_pool *pool)
+{
+	struct pnuma_numa *numa = &pool->numa;
+
+	kvfree(numa->state);
+	kvfree(numa->queue);
+	kvfree(numa->batch);
+	numa->state = NULL;
+	numa->queue = NULL;
+	numa->batch = NULL;
+}
+
+/**
+ * pnuma_trace_recovery() - the tracepoint of a recovery pass
+ * @pool: the pool, published
+ */
+void pnuma_trace_recovery(struct pnuma_pool *pool)
+{
+	trace_pnuma_recovery(pool->id, pool->recovery.replayed,
+			     pool->recovery.discarded, pool->recovery_us);
+}
+
+/**
+ * pnuma_trace_migrate() - the tracepoint of a page move
+ * @pool: the pool
+ * @p: the page, its status final
+ * @reason: why it moved
+ */
+void pnuma_trace_migrate(struct pnuma_pool *pool, const struct pnuma_mig *p,
+			 enum pnuma_migrate_reason reason)
+{
+	trace_pnuma_migrate(pool->id, p->lpn, p->src ? p->src->node : NUMA_NO_NODE,
+			    p->node, p->status, reason);
+}
+
+#include "tests/numa-kunit.h"
