@@ -16,12 +16,17 @@
  *	a writer keeps storing self-checking 8-byte words into PAGES pages,
  *	persisting each pass and then a checkpoint, while a mover moves the
  *	pages between the nodes; until the power is cut.
+ *   pnuma_crash autostorm PAGES
+ *	the same writer, without the mover: the writer changes node every
+ *	half second, and automatic NUMA balancing (numa_balancing_pmem, with
+ *	the scanner sped up) moves the pages after it; until the power is cut.
  *   pnuma_crash storm-verify
  *	every word is what the checkpoint says was durably written (or the
  *	pass in flight wrote): nothing lost, nothing torn, nothing stale.
  */
 
 #include <signal.h>
+#include <time.h>
 
 #include "../kselftest.h"
 #include "pnuma_util.h"
@@ -165,17 +170,33 @@ struct storm {
 	struct record *rec;
 	uint64_t *map;
 	unsigned long pages;
+	int autonuma;
 	struct pnuma_pm pm, rpm;
 };
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
 
 static void *storm_writer(void *arg)
 {
 	struct storm *s = arg;
 	uint64_t v = s->rec->checkpoint;
+	double flip = now_s() + 0.5;
 	unsigned long i;
+	int node = 0;
 
 	pnuma_pin_cpu(pnuma_node_cpu(0));
 	for (;;) {
+		if (s->autonuma && now_s() >= flip) {
+			node ^= 1;
+			pnuma_pin_cpu(pnuma_node_cpu(node));
+			flip += 0.5;
+		}
 		v++;
 		for (i = 0; i < s->pages; i++) {
 			uint64_t *w = &s->map[i * WORDS + 2 + v % SLOTS];
@@ -190,10 +211,31 @@ static void *storm_writer(void *arg)
 	return NULL;
 }
 
-static int run_storm(unsigned long pages)
+/* Automatic NUMA balancing of pnuma pages on, its scanner sped up. */
+static void autonuma_on(void)
+{
+	static const char * const knobs[][2] = {
+		{ "/proc/sys/kernel/numa_balancing", "1" },
+		{ "/proc/sys/kernel/numa_balancing_pmem", "1" },
+		{ "/sys/kernel/debug/sched/numa_balancing/scan_delay_ms", "0" },
+		{ "/sys/kernel/debug/sched/numa_balancing/scan_period_min_ms", "100" },
+		{ "/sys/kernel/debug/sched/numa_balancing/scan_period_max_ms", "500" },
+	};
+	unsigned int i;
+
+	for (i = 0; i < sizeof(knobs) / sizeof(knobs[0]); i++) {
+		int fd = open(knobs[i][0], O_WRONLY);
+
+		if (fd < 0 || write(fd, knobs[i][1], strlen(knobs[i][1])) < 0)
+			ksft_exit_fail_msg("cannot set %s\n", knobs[i][0]);
+		close(fd);
+	}
+}
+
+static int run_storm(unsigned long pages, int autonuma)
 {
 	int fd = pool_fd(), round = 0;
-	struct storm s = { .pages = pages };
+	struct storm s = { .pages = pages, .autonuma = autonuma };
 	pthread_t th;
 	long long lpn;
 
@@ -213,10 +255,19 @@ static int run_storm(unsigned long pages)
 		     MAP_SHARED, fd, s.rec->lpn * PNUMA_PAGE);
 	if (s.map == MAP_FAILED || pnuma_pm_init(&s.pm, s.map, s.pages * PNUMA_PAGE))
 		ksft_exit_fail_msg("cannot map the pages\n");
-	printf("writing from pass %llu on over %lu pages, moving them meanwhile\n",
-	       (unsigned long long)s.rec->checkpoint + 1, s.pages);
+	printf("writing from pass %llu on over %lu pages, %s moving them meanwhile\n",
+	       (unsigned long long)s.rec->checkpoint + 1, s.pages,
+	       autonuma ? "NUMA balancing" : "move_pages(2)");
 	fflush(stdout);
+	if (autonuma)
+		autonuma_on();
 	pthread_create(&th, NULL, storm_writer, &s);
+	while (autonuma) {
+		usleep(200000);
+		printf("autostorm: %lld pages moved by NUMA balancing\n",
+		       pnuma_sysfs_num("%s/numa/pages_migrated", POOL));
+		fflush(stdout);
+	}
 	pnuma_pin_cpu(pnuma_node_cpu(1));
 	for (;;)
 		move_to((char *)s.map, s.pages, round++ % 2);
@@ -282,10 +333,12 @@ int main(int argc, char **argv)
 	if (argc == 5 && !strcmp(argv[1], "verify"))
 		verify(argv[2], atol(argv[3]), atol(argv[4]));
 	if (argc == 3 && !strcmp(argv[1], "storm"))
-		return run_storm(strtoul(argv[2], NULL, 0));
+		return run_storm(strtoul(argv[2], NULL, 0), 0);
+	if (argc == 3 && !strcmp(argv[1], "autostorm"))
+		return run_storm(strtoul(argv[2], NULL, 0), 1);
 	if (argc == 2 && !strcmp(argv[1], "storm-verify"))
 		storm_verify();
 	fprintf(stderr, "usage: %s start PAGES STEP | verify old|new REPLAYED DISCARDED |\n"
-		"       storm PAGES | storm-verify\n", argv[0]);
+		"       storm PAGES | autostorm PAGES | storm-verify\n", argv[0]);
 	return 2;
 }

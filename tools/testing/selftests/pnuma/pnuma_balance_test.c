@@ -1,0 +1,508 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Tests of automatic NUMA balancing of pnuma pages (numa_balancing_pmem):
+ *
+ *  - convergence: pages first written on node 0 and then read by a thread
+ *    pinned to node 1 end up on node 1, every byte intact;
+ *  - off means off: with numa_balancing_pmem 0, no hinting fault on a
+ *    pnuma page and no move, with NUMA balancing itself on;
+ *  - local pages: touched only from their own node, scanned and faulted
+ *    but never moved;
+ *  - shared pages: read from both nodes at once move only a few times;
+ *  - the rate limit: pages moved per second stay under
+ *    numa_balancing_pmem_rate_limit_MBps;
+ *  - processes mapping, unmapping and exiting during balancing and a
+ *    move_pages(2) storm: no page lost, none leaked;
+ *  - the tracepoints: pnuma_migrate for every move NUMA balancing makes,
+ *    pnuma_recovery when the pool is assembled again.
+ *
+ * The scanner is sped up through debugfs sched/numa_balancing (no delay
+ * after exec, a scan period of 100 ms to 1 s); every setting is restored
+ * afterwards.
+ */
+
+#include <signal.h>
+#include <time.h>
+#include <sys/mount.h>
+#include <sys/wait.h>
+#include <linux/mempolicy.h>
+
+#include "../kselftest_harness.h"
+#include "pnuma_util.h"
+
+#define POOL		"pnuma0"
+#define DEV		"/dev/" POOL
+#define SCHED_DEBUGFS	"/sys/kernel/debug/sched/numa_balancing"
+#define NUMA_SYSFS	PNUMA_SYSFS "/" POOL "/numa"
+
+/* How long convergence may take, in seconds (TCG: about 1 to 3). */
+#define CONVERGE_S	60
+
+/* A file and the value it had before the test, restored afterwards. */
+struct knob {
+	const char *path;
+	const char *val;
+	char old[32];
+};
+
+static struct knob knobs[] = {
+	{ "/proc/sys/kernel/numa_balancing", "1" },
+	{ "/proc/sys/kernel/numa_balancing_pmem", "1" },
+	{ "/proc/sys/kernel/numa_balancing_pmem_rate_limit_MBps", "256" },
+	{ SCHED_DEBUGFS "/scan_delay_ms", "0" },
+	{ SCHED_DEBUGFS "/scan_period_min_ms", "100" },
+	{ SCHED_DEBUGFS "/scan_period_max_ms", "1000" },
+};
+
+static int write_file(const char *path, const char *val)
+{
+	int fd = open(path, O_WRONLY);
+	ssize_t n;
+
+	if (fd < 0)
+		return -errno;
+	n = write(fd, val, strlen(val));
+	close(fd);
+	return n < 0 ? -errno : 0;
+}
+
+static long long read_num(const char *path)
+{
+	char buf[64];
+
+	if (pnuma_sysfs_read(buf, sizeof(buf), "%s", path))
+		return -1;
+	return strtoll(buf, NULL, 10);
+}
+
+/* A counter of /proc/vmstat, or -1. */
+static long long vmstat_read(const char *name)
+{
+	char line[128];
+	long long v = -1;
+	size_t len = strlen(name);
+	FILE *f = fopen("/proc/vmstat", "r");
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (!strncmp(line, name, len) && line[len] == ' ')
+			v = strtoll(line + len + 1, NULL, 10);
+	fclose(f);
+	return v;
+}
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+FIXTURE(balance) {
+	int fd;
+	unsigned long long logical;
+	int cpu[2];
+	char *map;
+	unsigned long pages;
+	long long lpn;
+};
+
+FIXTURE_SETUP(balance)
+{
+	unsigned int i;
+
+	self->fd = -1;
+	self->map = MAP_FAILED;
+	if (geteuid())
+		SKIP(return, "must be run as root");
+	if (access(DEV, F_OK))
+		SKIP(return, "no pool: " DEV " is missing");
+	if (access(SCHED_DEBUGFS, F_OK))
+		SKIP(return, "no " SCHED_DEBUGFS " (CONFIG_SCHED_DEBUG)");
+	ASSERT_EQ(1, read_num(NUMA_SYSFS "/balanced"));
+	for (i = 0; i < ARRAY_SIZE(knobs); i++) {
+		ASSERT_EQ(0, pnuma_sysfs_read(knobs[i].old,
+					      sizeof(knobs[i].old), "%s",
+					      knobs[i].path));
+		ASSERT_EQ(0, write_file(knobs[i].path, knobs[i].val));
+	}
+	self->fd = open(DEV, O_RDWR);
+	ASSERT_LE(0, self->fd);
+	self->logical = pnuma_sysfs_num(PNUMA_SYSFS "/%s/logical_pages", POOL);
+	ASSERT_LT(0, self->logical);
+	self->cpu[0] = pnuma_node_cpu(0);
+	self->cpu[1] = pnuma_node_cpu(1);
+	ASSERT_LE(0, self->cpu[0]);
+	ASSERT_LE(0, self->cpu[1]);
+}
+
+FIXTURE_TEARDOWN(balance)
+{
+	unsigned int i;
+
+	if (self->map != MAP_FAILED)
+		munmap(self->map, self->pages * PNUMA_PAGE);
+	if (self->fd >= 0)
+		close(self->fd);
+	for (i = 0; i < ARRAY_SIZE(knobs); i++)
+		if (knobs[i].old[0])
+			write_file(knobs[i].path, knobs[i].old);
+}
+
+/*
+ * Map @n untouched pages of @fd (*@map, logical page *@lpn) and write
+ * them from @cpu; 0 or -1.
+ */
+static int map_fresh(int fd, unsigned long long logical, unsigned long n,
+		     int cpu, char **map, long long *lpn)
+{
+	*lpn = pnuma_free_window(fd, logical, n);
+	if (*lpn < 0)
+		return -1;
+	*map = mmap(NULL, n * PNUMA_PAGE, PROT_READ | PROT_WRITE, MAP_SHARED,
+		    fd, *lpn * PNUMA_PAGE);
+	if (*map == MAP_FAILED)
+		return -1;
+	return pnuma_write_halves(*map, n, *lpn, 0x5eed, cpu, cpu);
+}
+
+/* How many of the pages are on @node. */
+static unsigned long on_node(char *map, unsigned long n, int node)
+{
+	void **pages = calloc(n, sizeof(*pages));
+	int *status = calloc(n, sizeof(*status));
+	unsigned long i, count = 0;
+
+	if (!pages || !status)
+		goto out;
+	for (i = 0; i < n; i++)
+		pages[i] = map + i * PNUMA_PAGE;
+	if (pnuma_page_status(pages, status, n))
+		goto out;
+	for (i = 0; i < n; i++)
+		count += status[i] == node;
+out:
+	free(pages);
+	free(status);
+	return count;
+}
+
+/* Pages whose content is not the pattern pnuma_write_halves() wrote. */
+static unsigned long bad_pages(char *map, unsigned long n, long long lpn)
+{
+	uint64_t want[PNUMA_PAGE / sizeof(uint64_t)];
+	unsigned long i, bad = 0;
+
+	for (i = 0; i < n; i++) {
+		pnuma_pattern(want, i < n / 2 ? 0x5eed : 0x5eed + 1, lpn + i);
+		bad += !!memcmp(map + i * PNUMA_PAGE, want, PNUMA_PAGE);
+	}
+	return bad;
+}
+
+/**
+ * struct reader - a thread that reads pages over and over
+ * @map: the pages
+ * @pages: how many
+ * @cpu: the CPU it is pinned to
+ * @stop: set to make it return
+ * @err: it could not pin itself
+ */
+struct reader {
+	char *map;
+	unsigned long pages;
+	int cpu;
+	int stop;
+	int err;
+};
+
+/* Read a word, in a way the compiler cannot leave out. */
+static uint64_t touch(const char *p)
+{
+	return __atomic_load_n((const uint64_t *)p, __ATOMIC_RELAXED);
+}
+
+static uint64_t sink;
+
+static void *reader_fn(void *arg)
+{
+	struct reader *r = arg;
+	unsigned long i, j;
+	uint64_t sum = 0;
+
+	if (pnuma_pin_cpu(r->cpu)) {
+		r->err = 1;
+		return NULL;
+	}
+	while (!__atomic_load_n(&r->stop, __ATOMIC_RELAXED))
+		for (i = 0; i < r->pages; i++)
+			for (j = 0; j < PNUMA_PAGE; j += 512)
+				sum += touch(r->map + i * PNUMA_PAGE + j);
+	__atomic_add_fetch(&sink, sum, __ATOMIC_RELAXED);
+	return NULL;
+}
+
+/* Run readers on @cpus (@nr of them) for @secs seconds, or until @until. */
+static int read_from(char *map, unsigned long n, const int *cpus, int nr,
+		     double secs, bool (*until)(char *, unsigned long))
+{
+	struct reader r[2] = {};
+	pthread_t th[2];
+	double end = now_s() + secs;
+	int i, err = 0;
+
+	for (i = 0; i < nr; i++) {
+		r[i] = (struct reader){ .map = map, .pages = n, .cpu = cpus[i] };
+		if (pthread_create(&th[i], NULL, reader_fn, &r[i]))
+			return -1;
+	}
+	while (now_s() < end && !(until && until(map, n)))
+		usleep(100000);
+	for (i = 0; i < nr; i++)
+		__atomic_store_n(&r[i].stop, 1, __ATOMIC_RELAXED);
+	for (i = 0; i < nr; i++) {
+		pthread_join(th[i], NULL);
+		err |= r[i].err;
+	}
+	return err ? -1 : 0;
+}
+
+static bool mostly_on_node1(char *map, unsigned long n)
+{
+	return on_node(map, n, 1) * 10 >= n * 9;
+}
+
+TEST_F_TIMEOUT(balance, converge, CONVERGE_S + 60)
+{
+	long long faults = vmstat_read("pnuma_hint_faults");
+	long long moved = read_num(NUMA_SYSFS "/pages_migrated");
+	unsigned long n = 1024, there;
+	double t0, took;
+
+	self->pages = n;
+	ASSERT_EQ(0, map_fresh(self->fd, self->logical, n, self->cpu[0],
+			       &self->map, &self->lpn));
+	ASSERT_EQ(n, on_node(self->map, n, 0));
+
+	t0 = now_s();
+	ASSERT_EQ(0, read_from(self->map, n, &self->cpu[1], 1, CONVERGE_S,
+			       mostly_on_node1));
+	took = now_s() - t0;
+	there = on_node(self->map, n, 1);
+	TH_LOG("%lu of %lu pages on node 1 after %.2f s; %lld hint faults, %lld pages moved",
+	       there, n, took, vmstat_read("pnuma_hint_faults") - faults,
+	       read_num(NUMA_SYSFS "/pages_migrated") - moved);
+	EXPECT_LE(n * 9, there * 10);
+	EXPECT_LT(0, vmstat_read("pnuma_hint_faults") - faults);
+	EXPECT_EQ(0, bad_pages(self->map, n, self->lpn));
+}
+
+TEST_F(balance, off_means_off)
+{
+	long long faults = vmstat_read("pnuma_hint_faults");
+	long long moved = vmstat_read("pnuma_numa_pages_migrated");
+	long long pool_faults = read_num(NUMA_SYSFS "/hint_faults");
+	unsigned long n = 512;
+
+	ASSERT_EQ(0, write_file("/proc/sys/kernel/numa_balancing_pmem", "0"));
+	self->pages = n;
+	ASSERT_EQ(0, map_fresh(self->fd, self->logical, n, self->cpu[0],
+			       &self->map, &self->lpn));
+	ASSERT_EQ(0, read_from(self->map, n, &self->cpu[1], 1, 5, NULL));
+	EXPECT_EQ(0, vmstat_read("pnuma_hint_faults") - faults);
+	EXPECT_EQ(0, vmstat_read("pnuma_numa_pages_migrated") - moved);
+	EXPECT_EQ(0, read_num(NUMA_SYSFS "/hint_faults") - pool_faults);
+	EXPECT_EQ(n, on_node(self->map, n, 0));
+	EXPECT_EQ(0, bad_pages(self->map, n, self->lpn));
+}
+
+TEST_F(balance, local_pages_stay)
+{
+	long long local = vmstat_read("pnuma_hint_faults_local");
+	long long moved = vmstat_read("pnuma_numa_pages_migrated");
+	unsigned long n = 512;
+
+	self->pages = n;
+	ASSERT_EQ(0, map_fresh(self->fd, self->logical, n, self->cpu[1],
+			       &self->map, &self->lpn));
+	ASSERT_EQ(n, on_node(self->map, n, 1));
+	ASSERT_EQ(0, read_from(self->map, n, &self->cpu[1], 1, 5, NULL));
+	/* They were scanned and faulted: the test saw balancing at work. */
+	EXPECT_LT(0, vmstat_read("pnuma_hint_faults_local") - local);
+	EXPECT_EQ(0, vmstat_read("pnuma_numa_pages_migrated") - moved);
+	EXPECT_EQ(n, on_node(self->map, n, 1));
+	EXPECT_EQ(0, bad_pages(self->map, n, self->lpn));
+}
+
+TEST_F(balance, shared_pages_settle)
+{
+	long long moved = read_num(NUMA_SYSFS "/pages_migrated");
+	long long backoff = read_num(NUMA_SYSFS "/backoff");
+	unsigned long n = 256;
+	double secs = 10;
+
+	self->pages = n;
+	ASSERT_EQ(0, map_fresh(self->fd, self->logical, n, self->cpu[0],
+			       &self->map, &self->lpn));
+	ASSERT_EQ(0, read_from(self->map, n, self->cpu, 2, secs, NULL));
+	moved = read_num(NUMA_SYSFS "/pages_migrated") - moved;
+	TH_LOG("%lld moves of %lu shared pages in %.0f s, %lld held back",
+	       moved, n, secs, read_num(NUMA_SYSFS "/backoff") - backoff);
+	/* Hold times of 1, 2, 4 s...: at most 4 moves each in 10 s. */
+	EXPECT_GE(4 * (long long)n, moved);
+	EXPECT_EQ(0, bad_pages(self->map, n, self->lpn));
+}
+
+TEST_F(balance, rate_limit)
+{
+	long long limited = read_num(NUMA_SYSFS "/rate_limited");
+	long long moved = read_num(NUMA_SYSFS "/pages_migrated");
+	unsigned long n = 2048, per_s = 1 << (20 - 12); /* 1 MB/s in pages */
+	double secs = 4, t0;
+
+	ASSERT_EQ(0, write_file("/proc/sys/kernel/numa_balancing_pmem_rate_limit_MBps",
+				"1"));
+	self->pages = n;
+	ASSERT_EQ(0, map_fresh(self->fd, self->logical, n, self->cpu[0],
+			       &self->map, &self->lpn));
+	t0 = now_s();
+	ASSERT_EQ(0, read_from(self->map, n, &self->cpu[1], 1, secs, NULL));
+	secs = now_s() - t0;
+	moved = read_num(NUMA_SYSFS "/pages_migrated") - moved;
+	limited = read_num(NUMA_SYSFS "/rate_limited") - limited;
+	TH_LOG("%lld pages moved in %.1f s at 1 MB/s (%lu pages/s), %lld held back",
+	       moved, secs, per_s, limited);
+	/* Each started second of the window allows one second's worth. */
+	EXPECT_GE((long long)(per_s * (secs + 1)), moved);
+	EXPECT_LT(0, moved);
+	EXPECT_LT(0, limited);
+	EXPECT_EQ(0, bad_pages(self->map, n, self->lpn));
+}
+
+/* A child: map the pages, read them from node 1, then unmap or exit. */
+static void churn_child(int fd, long long lpn, unsigned long n, int cpu,
+			unsigned int seed)
+{
+	char *map = mmap(NULL, n * PNUMA_PAGE, PROT_READ, MAP_SHARED, fd,
+			 lpn * PNUMA_PAGE);
+	uint64_t sum = 0;
+	unsigned long i;
+	double end;
+
+	if (map == MAP_FAILED || pnuma_pin_cpu(cpu))
+		_exit(1);
+	end = now_s() + 0.2 + (rand_r(&seed) % 500) / 1000.0;
+	while (now_s() < end)
+		for (i = 0; i < n; i++)
+			sum += touch(map + i * PNUMA_PAGE);
+	sink = sum;
+	if (rand_r(&seed) & 1)
+		munmap(map, n * PNUMA_PAGE);
+	_exit(0);
+}
+
+TEST_F(balance, churn)
+{
+	long long used = pnuma_sysfs_num(PNUMA_SYSFS "/%s/used_pages", POOL);
+	unsigned long n = 512, i;
+	double end;
+	int spawned = 0, status;
+	void **pages;
+	int *nodes, *st;
+
+	self->pages = n;
+	ASSERT_EQ(0, map_fresh(self->fd, self->logical, n, self->cpu[0],
+			       &self->map, &self->lpn));
+	used += n;
+	pages = calloc(n, sizeof(*pages));
+	nodes = calloc(n, sizeof(*nodes));
+	st = calloc(n, sizeof(*st));
+	ASSERT_TRUE(pages && nodes && st);
+
+	/* Children come and go for 8 s while the parent moves pages. */
+	end = now_s() + 8;
+	while (now_s() < end) {
+		pid_t pid = fork();
+
+		ASSERT_LE(0, pid);
+		if (!pid)
+			churn_child(self->fd, self->lpn, n, self->cpu[spawned & 1],
+				    spawned);
+		spawned++;
+		for (i = 0; i < n; i++) {
+			pages[i] = self->map + i * PNUMA_PAGE;
+			nodes[i] = (i + spawned) & 1;
+		}
+		syscall(SYS_move_pages, 0, n, pages, nodes, st, MPOL_MF_MOVE_ALL);
+		while (waitpid(-1, &status, WNOHANG) > 0)
+			EXPECT_TRUE(WIFEXITED(status) && !WEXITSTATUS(status));
+	}
+	while (wait(&status) > 0)
+		EXPECT_TRUE(WIFEXITED(status) && !WEXITSTATUS(status));
+	/* Let the worker finish what the last faults queued. */
+	usleep(500000);
+
+	TH_LOG("%d children", spawned);
+	EXPECT_EQ(0, bad_pages(self->map, n, self->lpn));
+	EXPECT_EQ(used, pnuma_sysfs_num(PNUMA_SYSFS "/%s/used_pages", POOL));
+	EXPECT_EQ(0, pnuma_sysfs_num(PNUMA_SYSFS "/%s/journal_pending", POOL));
+	free(pages);
+	free(nodes);
+	free(st);
+}
+
+#define TRACEFS	"/sys/kernel/tracing"
+
+/* Lines of the trace buffer that contain @what. */
+static int trace_count(const char *what)
+{
+	FILE *f = fopen(TRACEFS "/trace", "r");
+	char line[512];
+	int n = 0;
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		n += !!strstr(line, what);
+	fclose(f);
+	return n;
+}
+
+TEST_F(balance, tracepoints)
+{
+	long long moved = read_num(NUMA_SYSFS "/pages_migrated");
+	unsigned long n = 128;
+	int events;
+
+	if (access(TRACEFS "/trace", F_OK))
+		mount("tracefs", TRACEFS, "tracefs", 0, NULL);
+	if (access(TRACEFS "/events/pnuma", F_OK))
+		SKIP(return, "no pnuma events in " TRACEFS);
+	ASSERT_EQ(0, write_file(TRACEFS "/trace", ""));
+	ASSERT_EQ(0, write_file(TRACEFS "/events/pnuma/enable", "1"));
+
+	self->pages = n;
+	ASSERT_EQ(0, map_fresh(self->fd, self->logical, n, self->cpu[0],
+			       &self->map, &self->lpn));
+	ASSERT_EQ(0, read_from(self->map, n, &self->cpu[1], 1, CONVERGE_S,
+			       mostly_on_node1));
+	moved = read_num(NUMA_SYSFS "/pages_migrated") - moved;
+	events = trace_count("reason=numa_balancing");
+	TH_LOG("%lld pages moved, %d pnuma_migrate events", moved, events);
+	EXPECT_LT(0, moved);
+	EXPECT_EQ(moved, trace_count("dst_nid=1 result=1 reason=numa_balancing"));
+
+	/* A recovery pass: stop the pool and assemble it again. */
+	munmap(self->map, n * PNUMA_PAGE);
+	self->map = MAP_FAILED;
+	close(self->fd);
+	self->fd = -1;
+	ASSERT_EQ(0, pnuma_sysfs_write("stop", POOL));
+	ASSERT_EQ(0, pnuma_sysfs_write("assemble", "scan"));
+	EXPECT_EQ(1, trace_count("pnuma_recovery: pool=" POOL " replayed=0 discarded=0"));
+	write_file(TRACEFS "/events/pnuma/enable", "0");
+}
+
+TEST_HARNESS_MAIN
