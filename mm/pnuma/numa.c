@@ -186,7 +186,13 @@ static struct pnuma_member *pnuma_pfn_member(struct pnuma_pool *pool,
  * @target_node: the node a single-threaded process runs on, or
  *	NUMA_NO_NODE (see change_pte_range())
  *
- * Context: the PTE lock held.
+ * Upstream leaves alone the pages of a single-threaded process that are
+ * already on the node it runs on, for private mappings only. The same holds
+ * for a pnuma mapping, shared or not: the PTE is this process's own, and
+ * its only user runs here; other processes' accesses show in their own
+ * PTEs. So pnuma applies it to its shared mappings too.
+ *
+ * Context: the PTE lock held, in the context of the task being scanned.
  * Return: true if numa_balancing_pmem is on and the page is not already
  * on @target_node.
  */
@@ -199,6 +205,9 @@ bool pnuma_prot_numa_pte(struct vm_area_struct *vma, pte_t pte,
 
 	if (!pnuma_balancing_enabled() || !pool->numa.state)
 		return false;
+	if (target_node == NUMA_NO_NODE &&
+	    atomic_read(&vma->vm_mm->mm_users) == 1)
+		target_node = numa_node_id();
 	m = pnuma_pfn_member(pool, pte_pfn(pte), &ppn);
 	return m && m->node != target_node;
 }
