@@ -6,6 +6,7 @@
  *    pinned to node 1 end up on node 1, every byte intact;
  *  - off means off: with numa_balancing_pmem 0, no hinting fault on a
  *    pnuma page and no move, with NUMA balancing itself on;
+ *  - anonymous memory converges as before, the switch 0 or 1;
  *  - local pages: touched only from their own node, scanned and faulted
  *    but never moved;
  *  - shared pages: read from both nodes at once move only a few times;
@@ -316,6 +317,36 @@ TEST_F(balance, off_means_off)
 	EXPECT_EQ(0, read_num(NUMA_SYSFS "/hint_faults") - pool_faults);
 	EXPECT_EQ(n, on_node(self->map, n, 0));
 	EXPECT_EQ(0, bad_pages(self->map, n, self->lpn));
+}
+
+/* Anonymous memory still converges as upstream's, with the switch 0 or 1. */
+static void anon_converges(struct __test_metadata *_metadata, const int *cpu,
+			   const char *pmem)
+{
+	unsigned long n = 1024;
+	char *anon;
+	double t0;
+
+	ASSERT_EQ(0, write_file("/proc/sys/kernel/numa_balancing_pmem", pmem));
+	anon = mmap(NULL, n * PNUMA_PAGE, PROT_READ | PROT_WRITE,
+		    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, anon);
+	ASSERT_EQ(0, pnuma_pin_cpu(cpu[0]));
+	memset(anon, 0x77, n * PNUMA_PAGE);
+	EXPECT_EQ(n, on_node(anon, n, 0));
+	t0 = now_s();
+	ASSERT_EQ(0, read_from(anon, n, &cpu[1], 1, CONVERGE_S,
+			       mostly_on_node1));
+	TH_LOG("numa_balancing_pmem=%s: %lu of %lu anonymous pages on node 1 after %.2f s",
+	       pmem, on_node(anon, n, 1), n, now_s() - t0);
+	EXPECT_LE(n * 9, on_node(anon, n, 1) * 10);
+	munmap(anon, n * PNUMA_PAGE);
+}
+
+TEST_F_TIMEOUT(balance, anon_unaffected, 2 * CONVERGE_S + 60)
+{
+	anon_converges(_metadata, self->cpu, "0");
+	anon_converges(_metadata, self->cpu, "1");
 }
 
 TEST_F(balance, local_pages_stay)

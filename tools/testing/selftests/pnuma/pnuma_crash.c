@@ -223,7 +223,7 @@ static void autonuma_on(void)
 	};
 	unsigned int i;
 
-	for (i = 0; i < sizeof(knobs) / sizeof(knobs[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(knobs); i++) {
 		int fd = open(knobs[i][0], O_WRONLY);
 
 		if (fd < 0 || write(fd, knobs[i][1], strlen(knobs[i][1])) < 0)
