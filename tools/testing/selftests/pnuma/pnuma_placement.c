@@ -3,12 +3,16 @@
  * pnuma_placement: where the logical pages of a pool live, as
  * move_pages(2) reports it, for demos and for eyeballing a test.
  *
- *   pnuma_placement [-d DEVICE] START COUNT [ROWS]
+ *   pnuma_placement [-d DEVICE] [-r SECONDS] START COUNT [ROWS]
  *
  * prints, for ROWS slices of the COUNT logical pages from START, how many
  * pages are on node 0 and node 1 and how many were never touched, and a
- * total line.
+ * total line. With -r, it first reads the pages over and over for SECONDS
+ * seconds from the CPU it runs on (a workload for NUMA balancing to
+ * notice), printing a progress line every second.
  */
+
+#include <time.h>
 
 #include "pnuma_util.h"
 
@@ -19,13 +23,16 @@ int main(int argc, char **argv)
 	long total[MAX_NODES + 1] = { 0 };
 	const char *dev = "/dev/pnuma0";
 	unsigned long long start, count, rows = 8, r, i;
-	int fd, opt, node;
+	int fd, opt, node, secs = 0;
 	char *map;
 
-	while ((opt = getopt(argc, argv, "d:")) != -1) {
-		if (opt != 'd')
+	while ((opt = getopt(argc, argv, "d:r:")) != -1) {
+		if (opt == 'd')
+			dev = optarg;
+		else if (opt == 'r' && atoi(optarg) > 0)
+			secs = atoi(optarg);
+		else
 			goto usage;
-		dev = optarg;
 	}
 	if (argc - optind < 2 || argc - optind > 3)
 		goto usage;
@@ -36,16 +43,36 @@ int main(int argc, char **argv)
 	if (!count || !rows || rows > count)
 		goto usage;
 
-	fd = open(dev, O_RDONLY);
+	/* NUMA balancing skips read-only file mappings: map read-write. */
+	fd = open(dev, secs ? O_RDWR : O_RDONLY);
 	if (fd < 0) {
 		perror(dev);
 		return 1;
 	}
-	map = mmap(NULL, count * PNUMA_PAGE, PROT_READ, MAP_SHARED, fd,
+	map = mmap(NULL, count * PNUMA_PAGE,
+		   secs ? PROT_READ | PROT_WRITE : PROT_READ, MAP_SHARED, fd,
 		   start * PNUMA_PAGE);
 	if (map == MAP_FAILED) {
 		perror("mmap");
 		return 1;
+	}
+	for (r = 0; r < (unsigned long long)secs; r++) {
+		struct timespec t0, t;
+		unsigned long long passes = 0;
+		uint64_t sum = 0;
+
+		clock_gettime(CLOCK_MONOTONIC, &t0);
+		do {
+			for (i = 0; i < count * PNUMA_PAGE; i += 512)
+				sum += __atomic_load_n((uint64_t *)(map + i),
+						       __ATOMIC_RELAXED);
+			passes++;
+			clock_gettime(CLOCK_MONOTONIC, &t);
+		} while ((t.tv_sec - t0.tv_sec) * 1000000000LL +
+			 t.tv_nsec - t0.tv_nsec < 1000000000LL);
+		printf("reading from CPU %d: second %llu, %llu passes over the pages (%llx)\n",
+		       sched_getcpu(), r + 1, passes,
+		       (unsigned long long)(sum & 0xffff));
 	}
 
 	printf("%-24s %10s %10s %10s\n", "logical pages", "node 0", "node 1",
@@ -73,6 +100,7 @@ int main(int argc, char **argv)
 	close(fd);
 	return 0;
 usage:
-	fprintf(stderr, "usage: %s [-d DEVICE] START COUNT [ROWS]\n", argv[0]);
+	fprintf(stderr, "usage: %s [-d DEVICE] [-r SECONDS] START COUNT [ROWS]\n",
+		argv[0]);
 	return 2;
 }
