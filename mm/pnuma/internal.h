@@ -85,7 +85,7 @@ struct pnuma_member {
 };
 
 /* Pages waiting for the balancing worker, per pool. */
-#define PNUMA_NUMA_QUEUE	512
+#define PNUMA_NUMA_QUEUE	4096
 
 /**
  * struct pnuma_numa_req - a page queued for the balancing worker

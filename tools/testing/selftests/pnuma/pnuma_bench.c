@@ -10,7 +10,7 @@
  * the journal, and pnuma pages without it (debugfs unsafe_no_journal, a
  * benchmark-only knob: such moves are not crash consistent). Each cell is
  * the median of REPEAT measurements. The anonymous memory is kept in 4 KiB
- * pages (MADV_NOHUGEPAGE), as pnuma's are. Prints a Markdown table.
+ * pages (THP set to "never"), as pnuma's are. Prints a Markdown table.
  */
 
 #include <time.h>
@@ -136,8 +136,8 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	/* 4 KiB pages on both sides: pnuma does not map huge pages. */
-	if (madvise(anon, pages * PNUMA_PAGE, MADV_NOHUGEPAGE))
-		perror("madvise");
+	if (pnuma_thp_never())
+		perror("transparent_hugepage/enabled");
 	pnuma_pin_cpu(pnuma_node_cpu(0));
 	memset(pm, 1, pages * PNUMA_PAGE);
 	memset(anon, 1, pages * PNUMA_PAGE);

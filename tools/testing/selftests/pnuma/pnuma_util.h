@@ -133,6 +133,21 @@ static inline long long pnuma_free_window(int fd, unsigned long long logical,
 	return -1;
 }
 
+/*
+ * Anonymous memory in 4 KiB pages only, as pnuma's, for benchmarks: THP
+ * "never" (the guest kernel has no madvise(2); its THP default is
+ * "always"). Returns 0 or -1.
+ */
+static inline int pnuma_thp_never(void)
+{
+	int fd = open("/sys/kernel/mm/transparent_hugepage/enabled", O_WRONLY);
+	int err = fd < 0 || write(fd, "never", 5) != 5;
+
+	if (fd >= 0)
+		close(fd);
+	return err ? -1 : 0;
+}
+
 /* Run the calling thread on @cpu only. */
 static inline int pnuma_pin_cpu(int cpu)
 {
