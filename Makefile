@@ -9,7 +9,7 @@ export PNUMA_BUILD
 
 S := scripts
 
-.PHONY: help deps tree kernel selftests initramfs vm demo check bench lint clean
+.PHONY: help deps tree kernel selftests initramfs vm demo check check-debug bench lint clean
 
 help:
 	@echo "pnuma make targets:"
@@ -17,7 +17,9 @@ help:
 	@echo "              with persistent memory on two NUMA nodes, show what pnuma sees"
 	@echo "  check       the test command: build, lint, KUnit + kselftests in the guest,"
 	@echo "              CONFIG_PNUMA=n guest; ends with 'N passed, N failed'"
-	@echo "  bench       migration throughput and recovery time (build/bench/results.md)"
+	@echo "  check-debug the guest tests on a lockdep + KASAN + DEBUG_VM kernel; any"
+	@echo "              kernel splat fails it"
+	@echo "  bench       migration, NUMA balancing, recovery (build/bench/results.md)"
 	@echo "  kernel      build bzImage (PNUMA=n: the same kernel without CONFIG_PNUMA)"
 	@echo "  vm          interactive root shell in the guest (Ctrl-A X quits)"
 	@echo "  selftests   build and install the kselftests"
@@ -56,6 +58,9 @@ demo:
 
 check:
 	$(S)/pnuma-check
+
+check-debug:
+	$(S)/pnuma-check-debug
 
 bench:
 	$(S)/pnuma-bench

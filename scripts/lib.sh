@@ -32,8 +32,10 @@ PNUMA_BASE_TESTED=6.12.117-1~deb12u1
 # the top-level Makefile, ...) belongs to the repository only.
 PNUMA_OVERLAY_DIRS=(Documentation include mm tools)
 
-# Kernel command line shared by every guest boot.
-PNUMA_GUEST_APPEND="console=ttyS0 panic=-1 loglevel=4"
+# Kernel command line shared by every guest boot. loglevel=5 puts
+# warnings (KERN_WARNING: WARN(), lockdep reports) on the console, where
+# the tests look for kernel splats; notices and info stay in dmesg.
+PNUMA_GUEST_APPEND="console=ttyS0 panic=-1 loglevel=5"
 
 pnuma_log()
 {
@@ -46,13 +48,15 @@ pnuma_die()
 	exit 1
 }
 
-# pnuma_obj_dir y|n: the kernel object folder for CONFIG_PNUMA=y or n.
+# pnuma_obj_dir y|n|debug: the kernel object folder for CONFIG_PNUMA=y or
+# n, or for the debug kernel (CONFIG_PNUMA=y with lockdep, KASAN...).
 pnuma_obj_dir()
 {
 	case $1 in
 	y) echo "$PNUMA_BUILD/obj-pnuma" ;;
 	n) echo "$PNUMA_BUILD/obj-nopnuma" ;;
-	*) pnuma_die "PNUMA must be y or n, not '$1'" ;;
+	debug) echo "$PNUMA_BUILD/obj-debug" ;;
+	*) pnuma_die "PNUMA must be y, n or debug, not '$1'" ;;
 	esac
 }
 

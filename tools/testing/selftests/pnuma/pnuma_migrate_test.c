@@ -330,6 +330,8 @@ TEST_F(migrate, injected_copy_failure_leaves_the_page)
 		SKIP(return, "no " DEBUGFS "/fail_copy");
 	map = fresh_pages(self->fd, self->logical, 2, self->cpu[0], &lpn);
 	ASSERT_NE(NULL, map);
+	/* No stack dump: the console is checked for kernel splats. */
+	ASSERT_EQ(0, debugfs_write("fail_copy/verbose", "0"));
 	ASSERT_EQ(0, debugfs_write("fail_copy/times", "1"));
 	ASSERT_EQ(0, debugfs_write("fail_copy/probability", "100"));
 	ASSERT_EQ(0, move_all(map, 1, 1, &status, 0));
@@ -354,6 +356,8 @@ TEST_F(migrate, injected_allocation_failure_is_enomem)
 	map = fresh_pages(self->fd, self->logical, 2, self->cpu[0], &lpn);
 	ASSERT_NE(NULL, map);
 	used = pnuma_sysfs_num(PNUMA_SYSFS "/%s/used_pages", POOL);
+	/* No stack dump: the console is checked for kernel splats. */
+	ASSERT_EQ(0, debugfs_write("fail_alloc/verbose", "0"));
 	ASSERT_EQ(0, debugfs_write("fail_alloc/times", "1"));
 	ASSERT_EQ(0, debugfs_write("fail_alloc/probability", "100"));
 	ASSERT_EQ(0, move_all(map, 1, 1, &status, 0));
