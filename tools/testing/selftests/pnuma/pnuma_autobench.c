@@ -24,7 +24,6 @@
  * Markdown tables.
  */
 
-#include <time.h>
 #include <sys/wait.h>
 
 #include "pnuma_util.h"
@@ -33,26 +32,6 @@
 #define SCHED_DEBUGFS	"/sys/kernel/debug/sched/numa_balancing"
 #define MAX_REPEAT	15
 #define TIMEOUT_S	60
-
-static int write_file(const char *path, const char *val)
-{
-	int fd = open(path, O_WRONLY);
-	ssize_t n;
-
-	if (fd < 0)
-		return -1;
-	n = write(fd, val, strlen(val));
-	close(fd);
-	return n < 0 ? -1 : 0;
-}
-
-static double now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
 
 /* This mm's numa_scan_seq, or -1. */
 static long scan_seq(void)
@@ -68,24 +47,6 @@ static long scan_seq(void)
 			v = strtol(strchr(line, ':') + 1, NULL, 10);
 	fclose(f);
 	return v;
-}
-
-static unsigned long on_node(char *map, unsigned long n, int node)
-{
-	void **pages = calloc(n, sizeof(*pages));
-	int *status = calloc(n, sizeof(*status));
-	unsigned long i, count = 0;
-
-	if (pages && status) {
-		for (i = 0; i < n; i++)
-			pages[i] = map + i * PNUMA_PAGE;
-		if (!pnuma_page_status(pages, status, n))
-			for (i = 0; i < n; i++)
-				count += status[i] == node;
-	}
-	free(pages);
-	free(status);
-	return count;
 }
 
 struct reader {
@@ -157,15 +118,15 @@ static int converge(int anon, unsigned long n, long long lpn, struct result *res
 	if (r.map == MAP_FAILED || pnuma_pin_cpu(pnuma_node_cpu(0)))
 		return -1;
 	memset(r.map, 0x3c, n * PNUMA_PAGE);
-	if (on_node(r.map, n, 0) != n)
+	if (pnuma_pages_on_node(r.map, n, 0) != n)
 		return -1;
 	seq0 = scan_seq();
-	t0 = now_s();
+	t0 = pnuma_now();
 	pthread_create(&th, NULL, reader_fn, &r);
 	do {
 		usleep(10000);
-		t = now_s();
-		there = on_node(r.map, n, 1);
+		t = pnuma_now();
+		there = pnuma_pages_on_node(r.map, n, 1);
 	} while (there * 10 < n * 9 && t - t0 < TIMEOUT_S);
 	__atomic_store_n(&r.stop, 1, __ATOMIC_RELAXED);
 	pthread_join(th, NULL);
@@ -201,9 +162,9 @@ static int local_reads(unsigned long n, long long lpn, int idle,
 	if (idle && pthread_create(&th, NULL, idle_fn, NULL))
 		return -1;
 	memset(r.map, 0x3c, n * PNUMA_PAGE);
-	t0 = now_s();
+	t0 = pnuma_now();
 	r.stop = 0;
-	while (now_s() - t0 < 3) {
+	while (pnuma_now() - t0 < 3) {
 		unsigned long i, j;
 		uint64_t sum = 0;
 
@@ -215,7 +176,7 @@ static int local_reads(unsigned long n, long long lpn, int idle,
 		r.reads += n;
 		sink += sum;
 	}
-	res->secs = now_s() - t0;
+	res->secs = pnuma_now() - t0;
 	res->rate = r.reads / res->secs;
 	return 0;
 }
@@ -273,10 +234,10 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	if (pnuma_thp_never() ||
-	    write_file("/proc/sys/kernel/numa_balancing", "1") ||
-	    write_file(SCHED_DEBUGFS "/scan_delay_ms", "0") ||
-	    write_file(SCHED_DEBUGFS "/scan_period_min_ms", "100") ||
-	    write_file(SCHED_DEBUGFS "/scan_period_max_ms", "1000")) {
+	    pnuma_write_file("/proc/sys/kernel/numa_balancing", "1") ||
+	    pnuma_write_file(SCHED_DEBUGFS "/scan_delay_ms", "0") ||
+	    pnuma_write_file(SCHED_DEBUGFS "/scan_period_min_ms", "100") ||
+	    pnuma_write_file(SCHED_DEBUGFS "/scan_period_max_ms", "1000")) {
 		perror("NUMA balancing knobs");
 		return 1;
 	}
@@ -289,8 +250,8 @@ int main(int argc, char **argv)
 
 	for (i = 0; i < repeat; i++) {
 		for (k = 0; k < 2; k++) {	/* 0: pnuma, 1: anonymous */
-			write_file("/proc/sys/kernel/numa_balancing_pmem",
-				   k ? "0" : "1");
+			pnuma_write_file("/proc/sys/kernel/numa_balancing_pmem",
+					 k ? "0" : "1");
 			lpn = pnuma_free_window(fd, logical, n);
 			if (lpn < 0 || in_child(k, n, lpn, &res)) {
 				fprintf(stderr, "convergence run %d (%s) failed\n",
@@ -302,8 +263,8 @@ int main(int argc, char **argv)
 			rate[k][i] = res.rate;
 		}
 		for (k = 0; k < 4; k++) {	/* switch off/on, 1/2 threads */
-			write_file("/proc/sys/kernel/numa_balancing_pmem",
-				   k & 1 ? "1" : "0");
+			pnuma_write_file("/proc/sys/kernel/numa_balancing_pmem",
+					 k & 1 ? "1" : "0");
 			lpn = pnuma_free_window(fd, logical, n);
 			if (lpn < 0 || in_child(2 + k / 2, n, lpn, &res)) {
 				fprintf(stderr, "local run %d failed\n", i);
@@ -312,7 +273,7 @@ int main(int argc, char **argv)
 			local[k / 2][k & 1][i] = res.rate;
 		}
 	}
-	write_file("/proc/sys/kernel/numa_balancing_pmem", "0");
+	pnuma_write_file("/proc/sys/kernel/numa_balancing_pmem", "0");
 
 	printf("| memory | time to 90%% on node 1 | scan passes | pages moved per second |\n");
 	printf("|---|---:|---:|---:|\n");

@@ -23,7 +23,6 @@
  */
 
 #include <signal.h>
-#include <time.h>
 #include <sys/mount.h>
 #include <sys/wait.h>
 #include <linux/mempolicy.h>
@@ -55,52 +54,6 @@ static struct knob knobs[] = {
 	{ SCHED_DEBUGFS "/scan_period_max_ms", "1000" },
 };
 
-static int write_file(const char *path, const char *val)
-{
-	int fd = open(path, O_WRONLY);
-	ssize_t n;
-
-	if (fd < 0)
-		return -errno;
-	n = write(fd, val, strlen(val));
-	close(fd);
-	return n < 0 ? -errno : 0;
-}
-
-static long long read_num(const char *path)
-{
-	char buf[64];
-
-	if (pnuma_sysfs_read(buf, sizeof(buf), "%s", path))
-		return -1;
-	return strtoll(buf, NULL, 10);
-}
-
-/* A counter of /proc/vmstat, or -1. */
-static long long vmstat_read(const char *name)
-{
-	char line[128];
-	long long v = -1;
-	size_t len = strlen(name);
-	FILE *f = fopen("/proc/vmstat", "r");
-
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f))
-		if (!strncmp(line, name, len) && line[len] == ' ')
-			v = strtoll(line + len + 1, NULL, 10);
-	fclose(f);
-	return v;
-}
-
-static double now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
 FIXTURE(balance) {
 	int fd;
 	unsigned long long logical;
@@ -122,12 +75,12 @@ FIXTURE_SETUP(balance)
 		SKIP(return, "no pool: " DEV " is missing");
 	if (access(SCHED_DEBUGFS, F_OK))
 		SKIP(return, "no " SCHED_DEBUGFS " (CONFIG_SCHED_DEBUG)");
-	ASSERT_EQ(1, read_num(NUMA_SYSFS "/balanced"));
+	ASSERT_EQ(1, pnuma_sysfs_num("%s", NUMA_SYSFS "/balanced"));
 	for (i = 0; i < ARRAY_SIZE(knobs); i++) {
 		ASSERT_EQ(0, pnuma_sysfs_read(knobs[i].old,
 					      sizeof(knobs[i].old), "%s",
 					      knobs[i].path));
-		ASSERT_EQ(0, write_file(knobs[i].path, knobs[i].val));
+		ASSERT_EQ(0, pnuma_write_file(knobs[i].path, knobs[i].val));
 	}
 	self->fd = open(DEV, O_RDWR);
 	ASSERT_LE(0, self->fd);
@@ -149,7 +102,7 @@ FIXTURE_TEARDOWN(balance)
 		close(self->fd);
 	for (i = 0; i < ARRAY_SIZE(knobs); i++)
 		if (knobs[i].old[0])
-			write_file(knobs[i].path, knobs[i].old);
+			pnuma_write_file(knobs[i].path, knobs[i].old);
 }
 
 /*
@@ -167,27 +120,6 @@ static int map_fresh(int fd, unsigned long long logical, unsigned long n,
 	if (*map == MAP_FAILED)
 		return -1;
 	return pnuma_write_halves(*map, n, *lpn, 0x5eed, cpu, cpu);
-}
-
-/* How many of the pages are on @node. */
-static unsigned long on_node(char *map, unsigned long n, int node)
-{
-	void **pages = calloc(n, sizeof(*pages));
-	int *status = calloc(n, sizeof(*status));
-	unsigned long i, count = 0;
-
-	if (!pages || !status)
-		goto out;
-	for (i = 0; i < n; i++)
-		pages[i] = map + i * PNUMA_PAGE;
-	if (pnuma_page_status(pages, status, n))
-		goto out;
-	for (i = 0; i < n; i++)
-		count += status[i] == node;
-out:
-	free(pages);
-	free(status);
-	return count;
 }
 
 /* Pages whose content is not the pattern pnuma_write_halves() wrote. */
@@ -251,7 +183,7 @@ static int read_from(char *map, unsigned long n, const int *cpus, int nr,
 {
 	struct reader r[2] = {};
 	pthread_t th[2];
-	double end = now_s() + secs;
+	double end = pnuma_now() + secs;
 	int i, err = 0;
 
 	for (i = 0; i < nr; i++) {
@@ -259,7 +191,7 @@ static int read_from(char *map, unsigned long n, const int *cpus, int nr,
 		if (pthread_create(&th[i], NULL, reader_fn, &r[i]))
 			return -1;
 	}
-	while (now_s() < end && !(until && until(map, n)))
+	while (pnuma_now() < end && !(until && until(map, n)))
 		usleep(100000);
 	for (i = 0; i < nr; i++)
 		__atomic_store_n(&r[i].stop, 1, __ATOMIC_RELAXED);
@@ -272,50 +204,50 @@ static int read_from(char *map, unsigned long n, const int *cpus, int nr,
 
 static bool mostly_on_node1(char *map, unsigned long n)
 {
-	return on_node(map, n, 1) * 10 >= n * 9;
+	return pnuma_pages_on_node(map, n, 1) * 10 >= n * 9;
 }
 
 TEST_F_TIMEOUT(balance, converge, CONVERGE_S + 60)
 {
-	long long faults = vmstat_read("pnuma_hint_faults");
-	long long moved = read_num(NUMA_SYSFS "/pages_migrated");
+	long long faults = pnuma_vmstat("pnuma_hint_faults");
+	long long moved = pnuma_sysfs_num("%s", NUMA_SYSFS "/pages_migrated");
 	unsigned long n = 1024, there;
 	double t0, took;
 
 	self->pages = n;
 	ASSERT_EQ(0, map_fresh(self->fd, self->logical, n, self->cpu[0],
 			       &self->map, &self->lpn));
-	ASSERT_EQ(n, on_node(self->map, n, 0));
+	ASSERT_EQ(n, pnuma_pages_on_node(self->map, n, 0));
 
-	t0 = now_s();
+	t0 = pnuma_now();
 	ASSERT_EQ(0, read_from(self->map, n, &self->cpu[1], 1, CONVERGE_S,
 			       mostly_on_node1));
-	took = now_s() - t0;
-	there = on_node(self->map, n, 1);
+	took = pnuma_now() - t0;
+	there = pnuma_pages_on_node(self->map, n, 1);
 	TH_LOG("%lu of %lu pages on node 1 after %.2f s; %lld hint faults, %lld pages moved",
-	       there, n, took, vmstat_read("pnuma_hint_faults") - faults,
-	       read_num(NUMA_SYSFS "/pages_migrated") - moved);
+	       there, n, took, pnuma_vmstat("pnuma_hint_faults") - faults,
+	       pnuma_sysfs_num("%s", NUMA_SYSFS "/pages_migrated") - moved);
 	EXPECT_LE(n * 9, there * 10);
-	EXPECT_LT(0, vmstat_read("pnuma_hint_faults") - faults);
+	EXPECT_LT(0, pnuma_vmstat("pnuma_hint_faults") - faults);
 	EXPECT_EQ(0, bad_pages(self->map, n, self->lpn));
 }
 
 TEST_F(balance, off_means_off)
 {
-	long long faults = vmstat_read("pnuma_hint_faults");
-	long long moved = vmstat_read("pnuma_numa_pages_migrated");
-	long long pool_faults = read_num(NUMA_SYSFS "/hint_faults");
+	long long faults = pnuma_vmstat("pnuma_hint_faults");
+	long long moved = pnuma_vmstat("pnuma_numa_pages_migrated");
+	long long pool_faults = pnuma_sysfs_num("%s", NUMA_SYSFS "/hint_faults");
 	unsigned long n = 512;
 
-	ASSERT_EQ(0, write_file("/proc/sys/kernel/numa_balancing_pmem", "0"));
+	ASSERT_EQ(0, pnuma_write_file("/proc/sys/kernel/numa_balancing_pmem", "0"));
 	self->pages = n;
 	ASSERT_EQ(0, map_fresh(self->fd, self->logical, n, self->cpu[0],
 			       &self->map, &self->lpn));
 	ASSERT_EQ(0, read_from(self->map, n, &self->cpu[1], 1, 5, NULL));
-	EXPECT_EQ(0, vmstat_read("pnuma_hint_faults") - faults);
-	EXPECT_EQ(0, vmstat_read("pnuma_numa_pages_migrated") - moved);
-	EXPECT_EQ(0, read_num(NUMA_SYSFS "/hint_faults") - pool_faults);
-	EXPECT_EQ(n, on_node(self->map, n, 0));
+	EXPECT_EQ(0, pnuma_vmstat("pnuma_hint_faults") - faults);
+	EXPECT_EQ(0, pnuma_vmstat("pnuma_numa_pages_migrated") - moved);
+	EXPECT_EQ(0, pnuma_sysfs_num("%s", NUMA_SYSFS "/hint_faults") - pool_faults);
+	EXPECT_EQ(n, pnuma_pages_on_node(self->map, n, 0));
 	EXPECT_EQ(0, bad_pages(self->map, n, self->lpn));
 }
 
@@ -327,19 +259,19 @@ static void anon_converges(struct __test_metadata *_metadata, const int *cpu,
 	char *anon;
 	double t0;
 
-	ASSERT_EQ(0, write_file("/proc/sys/kernel/numa_balancing_pmem", pmem));
+	ASSERT_EQ(0, pnuma_write_file("/proc/sys/kernel/numa_balancing_pmem", pmem));
 	anon = mmap(NULL, n * PNUMA_PAGE, PROT_READ | PROT_WRITE,
 		    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	ASSERT_NE(MAP_FAILED, anon);
 	ASSERT_EQ(0, pnuma_pin_cpu(cpu[0]));
 	memset(anon, 0x77, n * PNUMA_PAGE);
-	EXPECT_EQ(n, on_node(anon, n, 0));
-	t0 = now_s();
+	EXPECT_EQ(n, pnuma_pages_on_node(anon, n, 0));
+	t0 = pnuma_now();
 	ASSERT_EQ(0, read_from(anon, n, &cpu[1], 1, CONVERGE_S,
 			       mostly_on_node1));
 	TH_LOG("numa_balancing_pmem=%s: %lu of %lu anonymous pages on node 1 after %.2f s",
-	       pmem, on_node(anon, n, 1), n, now_s() - t0);
-	EXPECT_LE(n * 9, on_node(anon, n, 1) * 10);
+	       pmem, pnuma_pages_on_node(anon, n, 1), n, pnuma_now() - t0);
+	EXPECT_LE(n * 9, pnuma_pages_on_node(anon, n, 1) * 10);
 	munmap(anon, n * PNUMA_PAGE);
 }
 
@@ -351,26 +283,26 @@ TEST_F_TIMEOUT(balance, anon_unaffected, 2 * CONVERGE_S + 60)
 
 TEST_F(balance, local_pages_stay)
 {
-	long long local = vmstat_read("pnuma_hint_faults_local");
-	long long moved = vmstat_read("pnuma_numa_pages_migrated");
+	long long local = pnuma_vmstat("pnuma_hint_faults_local");
+	long long moved = pnuma_vmstat("pnuma_numa_pages_migrated");
 	unsigned long n = 512;
 
 	self->pages = n;
 	ASSERT_EQ(0, map_fresh(self->fd, self->logical, n, self->cpu[1],
 			       &self->map, &self->lpn));
-	ASSERT_EQ(n, on_node(self->map, n, 1));
+	ASSERT_EQ(n, pnuma_pages_on_node(self->map, n, 1));
 	ASSERT_EQ(0, read_from(self->map, n, &self->cpu[1], 1, 5, NULL));
 	/* They were scanned and faulted: the test saw balancing at work. */
-	EXPECT_LT(0, vmstat_read("pnuma_hint_faults_local") - local);
-	EXPECT_EQ(0, vmstat_read("pnuma_numa_pages_migrated") - moved);
-	EXPECT_EQ(n, on_node(self->map, n, 1));
+	EXPECT_LT(0, pnuma_vmstat("pnuma_hint_faults_local") - local);
+	EXPECT_EQ(0, pnuma_vmstat("pnuma_numa_pages_migrated") - moved);
+	EXPECT_EQ(n, pnuma_pages_on_node(self->map, n, 1));
 	EXPECT_EQ(0, bad_pages(self->map, n, self->lpn));
 }
 
 TEST_F(balance, shared_pages_settle)
 {
-	long long moved = read_num(NUMA_SYSFS "/pages_migrated");
-	long long backoff = read_num(NUMA_SYSFS "/backoff");
+	long long moved = pnuma_sysfs_num("%s", NUMA_SYSFS "/pages_migrated");
+	long long backoff = pnuma_sysfs_num("%s", NUMA_SYSFS "/backoff");
 	unsigned long n = 256;
 	double secs = 10;
 
@@ -378,9 +310,9 @@ TEST_F(balance, shared_pages_settle)
 	ASSERT_EQ(0, map_fresh(self->fd, self->logical, n, self->cpu[0],
 			       &self->map, &self->lpn));
 	ASSERT_EQ(0, read_from(self->map, n, self->cpu, 2, secs, NULL));
-	moved = read_num(NUMA_SYSFS "/pages_migrated") - moved;
+	moved = pnuma_sysfs_num("%s", NUMA_SYSFS "/pages_migrated") - moved;
 	TH_LOG("%lld moves of %lu shared pages in %.0f s, %lld held back",
-	       moved, n, secs, read_num(NUMA_SYSFS "/backoff") - backoff);
+	       moved, n, secs, pnuma_sysfs_num("%s", NUMA_SYSFS "/backoff") - backoff);
 	/* Hold times of 1, 2, 4 s...: at most 4 moves each in 10 s. */
 	EXPECT_GE(4 * (long long)n, moved);
 	EXPECT_EQ(0, bad_pages(self->map, n, self->lpn));
@@ -388,21 +320,21 @@ TEST_F(balance, shared_pages_settle)
 
 TEST_F(balance, rate_limit)
 {
-	long long limited = read_num(NUMA_SYSFS "/rate_limited");
-	long long moved = read_num(NUMA_SYSFS "/pages_migrated");
+	long long limited = pnuma_sysfs_num("%s", NUMA_SYSFS "/rate_limited");
+	long long moved = pnuma_sysfs_num("%s", NUMA_SYSFS "/pages_migrated");
 	unsigned long n = 2048, per_s = 1 << (20 - 12); /* 1 MB/s in pages */
 	double secs = 4, t0;
 
-	ASSERT_EQ(0, write_file("/proc/sys/kernel/numa_balancing_pmem_rate_limit_MBps",
-				"1"));
+	ASSERT_EQ(0, pnuma_write_file("/proc/sys/kernel/numa_balancing_pmem_rate_limit_MBps",
+				      "1"));
 	self->pages = n;
 	ASSERT_EQ(0, map_fresh(self->fd, self->logical, n, self->cpu[0],
 			       &self->map, &self->lpn));
-	t0 = now_s();
+	t0 = pnuma_now();
 	ASSERT_EQ(0, read_from(self->map, n, &self->cpu[1], 1, secs, NULL));
-	secs = now_s() - t0;
-	moved = read_num(NUMA_SYSFS "/pages_migrated") - moved;
-	limited = read_num(NUMA_SYSFS "/rate_limited") - limited;
+	secs = pnuma_now() - t0;
+	moved = pnuma_sysfs_num("%s", NUMA_SYSFS "/pages_migrated") - moved;
+	limited = pnuma_sysfs_num("%s", NUMA_SYSFS "/rate_limited") - limited;
 	TH_LOG("%lld pages moved in %.1f s at 1 MB/s (%lu pages/s), %lld held back",
 	       moved, secs, per_s, limited);
 	/* Each started second of the window allows one second's worth. */
@@ -424,8 +356,8 @@ static void churn_child(int fd, long long lpn, unsigned long n, int cpu,
 
 	if (map == MAP_FAILED || pnuma_pin_cpu(cpu))
 		_exit(1);
-	end = now_s() + 0.2 + (rand_r(&seed) % 500) / 1000.0;
-	while (now_s() < end)
+	end = pnuma_now() + 0.2 + (rand_r(&seed) % 500) / 1000.0;
+	while (pnuma_now() < end)
 		for (i = 0; i < n; i++)
 			sum += touch(map + i * PNUMA_PAGE);
 	sink = sum;
@@ -453,8 +385,8 @@ TEST_F(balance, churn)
 	ASSERT_TRUE(pages && nodes && st);
 
 	/* Children come and go for 8 s while the parent moves pages. */
-	end = now_s() + 8;
-	while (now_s() < end) {
+	end = pnuma_now() + 8;
+	while (pnuma_now() < end) {
 		pid_t pid = fork();
 
 		ASSERT_LE(0, pid);
@@ -486,24 +418,9 @@ TEST_F(balance, churn)
 
 #define TRACEFS	"/sys/kernel/tracing"
 
-/* Lines of the trace buffer that contain @what. */
-static int trace_count(const char *what)
-{
-	FILE *f = fopen(TRACEFS "/trace", "r");
-	char line[512];
-	int n = 0;
-
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f))
-		n += !!strstr(line, what);
-	fclose(f);
-	return n;
-}
-
 TEST_F(balance, tracepoints)
 {
-	long long moved = read_num(NUMA_SYSFS "/pages_migrated");
+	long long moved = pnuma_sysfs_num("%s", NUMA_SYSFS "/pages_migrated");
 	unsigned long n = 128;
 	int events;
 
@@ -511,19 +428,19 @@ TEST_F(balance, tracepoints)
 		mount("tracefs", TRACEFS, "tracefs", 0, NULL);
 	if (access(TRACEFS "/events/pnuma", F_OK))
 		SKIP(return, "no pnuma events in " TRACEFS);
-	ASSERT_EQ(0, write_file(TRACEFS "/trace", ""));
-	ASSERT_EQ(0, write_file(TRACEFS "/events/pnuma/enable", "1"));
+	ASSERT_EQ(0, pnuma_write_file(TRACEFS "/trace", ""));
+	ASSERT_EQ(0, pnuma_write_file(TRACEFS "/events/pnuma/enable", "1"));
 
 	self->pages = n;
 	ASSERT_EQ(0, map_fresh(self->fd, self->logical, n, self->cpu[0],
 			       &self->map, &self->lpn));
 	ASSERT_EQ(0, read_from(self->map, n, &self->cpu[1], 1, CONVERGE_S,
 			       mostly_on_node1));
-	moved = read_num(NUMA_SYSFS "/pages_migrated") - moved;
-	events = trace_count("reason=numa_balancing");
+	moved = pnuma_sysfs_num("%s", NUMA_SYSFS "/pages_migrated") - moved;
+	events = pnuma_trace_count("reason=numa_balancing", "");
 	TH_LOG("%lld pages moved, %d pnuma_migrate events", moved, events);
 	EXPECT_LT(0, moved);
-	EXPECT_EQ(moved, trace_count("dst_nid=1 result=1 reason=numa_balancing"));
+	EXPECT_EQ(moved, pnuma_trace_count("dst_nid=1 result=1 reason=numa_balancing", ""));
 
 	/* A recovery pass: stop the pool and assemble it again. */
 	munmap(self->map, n * PNUMA_PAGE);
@@ -532,8 +449,8 @@ TEST_F(balance, tracepoints)
 	self->fd = -1;
 	ASSERT_EQ(0, pnuma_sysfs_write("stop", POOL));
 	ASSERT_EQ(0, pnuma_sysfs_write("assemble", "scan"));
-	EXPECT_EQ(1, trace_count("pnuma_recovery: pool=" POOL " replayed=0 discarded=0"));
-	write_file(TRACEFS "/events/pnuma/enable", "0");
+	EXPECT_EQ(1, pnuma_trace_count("pnuma_recovery: pool=" POOL " replayed=0 discarded=0", ""));
+	pnuma_write_file(TRACEFS "/events/pnuma/enable", "0");
 }
 
 TEST_HARNESS_MAIN

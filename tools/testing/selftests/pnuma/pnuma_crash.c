@@ -26,7 +26,6 @@
  */
 
 #include <signal.h>
-#include <time.h>
 
 #include "../kselftest.h"
 #include "pnuma_util.h"
@@ -174,25 +173,17 @@ struct storm {
 	struct pnuma_pm pm, rpm;
 };
 
-static double now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
 static void *storm_writer(void *arg)
 {
 	struct storm *s = arg;
 	uint64_t v = s->rec->checkpoint;
-	double flip = now_s() + 0.5;
+	double flip = pnuma_now() + 0.5;
 	unsigned long i;
 	int node = 0;
 
 	pnuma_pin_cpu(pnuma_node_cpu(0));
 	for (;;) {
-		if (s->autonuma && now_s() >= flip) {
+		if (s->autonuma && pnuma_now() >= flip) {
 			node ^= 1;
 			pnuma_pin_cpu(pnuma_node_cpu(node));
 			flip += 0.5;
@@ -223,13 +214,9 @@ static void autonuma_on(void)
 	};
 	unsigned int i;
 
-	for (i = 0; i < ARRAY_SIZE(knobs); i++) {
-		int fd = open(knobs[i][0], O_WRONLY);
-
-		if (fd < 0 || write(fd, knobs[i][1], strlen(knobs[i][1])) < 0)
+	for (i = 0; i < ARRAY_SIZE(knobs); i++)
+		if (pnuma_write_file(knobs[i][0], knobs[i][1]))
 			ksft_exit_fail_msg("cannot set %s\n", knobs[i][0]);
-		close(fd);
-	}
 }
 
 static int run_storm(unsigned long pages, int autonuma)

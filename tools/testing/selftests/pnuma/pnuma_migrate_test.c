@@ -99,19 +99,13 @@ static int bad_pages(int fd, char *map, unsigned long n, long long lpn)
 	return bad;
 }
 
+/* Write @val to /sys/kernel/debug/pnuma/<file>: 0 or the errno. */
 static int debugfs_write(const char *file, const char *val)
 {
 	char path[PATH_MAX];
-	int fd, err = 0;
 
 	snprintf(path, sizeof(path), DEBUGFS "/%s", file);
-	fd = open(path, O_WRONLY);
-	if (fd < 0)
-		return errno;
-	if (write(fd, val, strlen(val)) < 0)
-		err = errno;
-	close(fd);
-	return err;
+	return -pnuma_write_file(path, val);
 }
 
 TEST_F(migrate, pages_move_to_the_other_node_and_back)

@@ -24,6 +24,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -66,26 +67,93 @@ static inline long long pnuma_sysfs_num(const char *fmt, const char *pool)
 	return strtoll(buf, NULL, 10);
 }
 
+/* Write @val to the file at @path: 0 or the negative errno. */
+static inline int pnuma_write_file(const char *path, const char *val)
+{
+	int fd = open(path, O_WRONLY), err = 0;
+
+	if (fd < 0)
+		return -errno;
+	if (write(fd, val, strlen(val)) < 0)
+		err = -errno;
+	close(fd);
+	return err;
+}
+
 /* Write @val to /sys/kernel/mm/pnuma/<attr>: 0 or the errno. */
 static inline int pnuma_sysfs_write(const char *attr, const char *val)
 {
 	char path[PATH_MAX];
-	int fd, err = 0;
 
 	snprintf(path, sizeof(path), PNUMA_SYSFS "/%s", attr);
-	fd = open(path, O_WRONLY);
-	if (fd < 0)
-		return errno;
-	if (write(fd, val, strlen(val)) < 0)
-		err = errno;
-	close(fd);
-	return err;
+	return -pnuma_write_file(path, val);
+}
+
+/* A counter of /proc/vmstat, or -1. */
+static inline long long pnuma_vmstat(const char *name)
+{
+	size_t len = strlen(name);
+	char line[128];
+	long long v = -1;
+	FILE *f = fopen("/proc/vmstat", "r");
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (!strncmp(line, name, len) && line[len] == ' ')
+			v = strtoll(line + len + 1, NULL, 10);
+	fclose(f);
+	return v;
+}
+
+/* Lines of the trace buffer with both @a and @b in them, or -1. */
+static inline int pnuma_trace_count(const char *a, const char *b)
+{
+	FILE *f = fopen("/sys/kernel/tracing/trace", "r");
+	char line[512];
+	int n = 0;
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		n += strstr(line, a) && strstr(line, b);
+	fclose(f);
+	return n;
+}
+
+/* Monotonic time in seconds. */
+static inline double pnuma_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
 /* move_pages(2) with a NULL node list: where are these pages? */
 static inline long pnuma_page_status(void **pages, int *status, unsigned long n)
 {
 	return syscall(SYS_move_pages, 0, n, pages, NULL, status, 0);
+}
+
+/* How many of the @n pages at @map move_pages(2) says are on @node. */
+static inline unsigned long pnuma_pages_on_node(char *map, unsigned long n,
+						int node)
+{
+	void **pages = calloc(n, sizeof(*pages));
+	int *status = calloc(n, sizeof(*status));
+	unsigned long i, count = 0;
+
+	if (pages && status) {
+		for (i = 0; i < n; i++)
+			pages[i] = map + i * PNUMA_PAGE;
+		if (!pnuma_page_status(pages, status, n))
+			for (i = 0; i < n; i++)
+				count += status[i] == node;
+	}
+	free(pages);
+	free(status);
+	return count;
 }
 
 /* The node of one page, or the negative errno move_pages() reports. */
@@ -140,12 +208,8 @@ static inline long long pnuma_free_window(int fd, unsigned long long logical,
  */
 static inline int pnuma_thp_never(void)
 {
-	int fd = open("/sys/kernel/mm/transparent_hugepage/enabled", O_WRONLY);
-	int err = fd < 0 || write(fd, "never", 5) != 5;
-
-	if (fd >= 0)
-		close(fd);
-	return err ? -1 : 0;
+	return pnuma_write_file("/sys/kernel/mm/transparent_hugepage/enabled",
+				"never") ? -1 : 0;
 }
 
 /* Run the calling thread on @cpu only. */
