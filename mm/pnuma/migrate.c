@@ -103,14 +103,20 @@ void pnuma_jring_init(struct pnuma_jring *ring, u64 slots)
 	ring->next_seq = 1;
 }
 
-/* A reservation of contiguous slots in a journal ring. */
+/*
+ * A reservation of contiguous slots in a journal ring, on the ring's live
+ * list from pnuma_jring_reserve() to pnuma_jring_release(), never after:
+ * it lives on its caller's stack.
+ */
 struct pnuma_jres {
 	struct list_head node;
 	u64 begin;	/* first slot counted, padding included */
 	u64 start;	/* first slot of the record */
 	u64 end;	/* one past its last slot */
+	u64 free_end;	/* where the tail goes when it is retired: @end, or
+			 * the end of newer reservations released before it
+			 */
 	u64 seq;
-	bool done;
 };
 
 static bool pnuma_jring_room(struct pnuma_jring *ring, u64 n)
@@ -137,27 +143,33 @@ static void pnuma_jring_reserve(struct pnuma_jring *ring, u64 n,
 	res->begin = ring->head;
 	res->start = ring->head + (pos + n > ring->slots ? ring->slots - pos : 0);
 	res->end = res->start + n;
+	res->free_end = res->end;
 	res->seq = ring->next_seq++;
-	res->done = false;
 	ring->head = res->end;
 	list_add_tail(&res->node, &ring->live);
 	mutex_unlock(&ring->lock);
 }
 
-/* Release a reservation; the tail moves past every released one in a row. */
+/*
+ * Release a reservation. The oldest moves the tail past its slots and
+ * those of the newer ones released before it; any other hands its slots
+ * to the reservation just older than it, which frees them when it goes.
+ * Either way @res leaves the list: the ring never refers to it again.
+ */
 static void pnuma_jring_release(struct pnuma_jring *ring, struct pnuma_jres *res)
 {
-	struct pnuma_jres *first;
+	bool oldest;
 
 	mutex_lock(&ring->lock);
-	res->done = true;
-	while ((first = list_first_entry_or_null(&ring->live, struct pnuma_jres,
-						 node)) && first->done) {
-		WRITE_ONCE(ring->tail, first->end);
-		list_del(&first->node);
-	}
+	oldest = list_is_first(&res->node, &ring->live);
+	if (oldest)
+		WRITE_ONCE(ring->tail, res->free_end);
+	else
+		list_prev_entry(res, node)->free_end = res->free_end;
+	list_del(&res->node);
 	mutex_unlock(&ring->lock);
-	wake_up_all(&ring->wait);
+	if (oldest)
+		wake_up_all(&ring->wait);
 }
 
 /**

@@ -15,6 +15,7 @@
 #include <linux/completion.h>
 #include <linux/delay.h>
 #include <linux/kthread.h>
+#include <linux/poison.h>
 
 /* Reservations are contiguous, numbered, and padded at the wrap. */
 static void pnuma_test_jring_wrap(struct kunit *test)
@@ -50,24 +51,39 @@ static void pnuma_test_jring_wrap(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, list_empty(&ring.live));
 }
 
-/* The tail moves only past released records with no live one before. */
+/*
+ * The tail moves only past released records with no live one before, and
+ * a released reservation is never looked at again: its caller may reuse
+ * the memory at once (here it is poisoned).
+ */
 static void pnuma_test_jring_release_order(struct kunit *test)
 {
 	struct pnuma_jring ring;
-	struct pnuma_jres a, b, c;
+	struct pnuma_jres a, b, c, d;
 
 	pnuma_jring_init(&ring, 16);
 	pnuma_jring_reserve(&ring, 2, &a);
 	pnuma_jring_reserve(&ring, 4, &b);
 	pnuma_jring_reserve(&ring, 1, &c);
+	pnuma_jring_reserve(&ring, 3, &d);
 
-	pnuma_jring_release(&ring, &b);
-	KUNIT_EXPECT_EQ(test, ring.tail, 0);
 	pnuma_jring_release(&ring, &c);
+	memset(&c, POISON_FREE, sizeof(c));
 	KUNIT_EXPECT_EQ(test, ring.tail, 0);
+	pnuma_jring_release(&ring, &b);
+	memset(&b, POISON_FREE, sizeof(b));
+	KUNIT_EXPECT_EQ(test, ring.tail, 0);
+	KUNIT_EXPECT_TRUE(test, list_is_first(&a.node, &ring.live));
+	KUNIT_EXPECT_TRUE(test, list_is_last(&d.node, &ring.live));
+
 	pnuma_jring_release(&ring, &a);
+	memset(&a, POISON_FREE, sizeof(a));
 	KUNIT_EXPECT_EQ(test, ring.tail, 7);
-	KUNIT_EXPECT_EQ(test, ring.head, 7);
+	KUNIT_EXPECT_TRUE(test, list_is_singular(&ring.live));
+
+	pnuma_jring_release(&ring, &d);
+	KUNIT_EXPECT_EQ(test, ring.tail, 10);
+	KUNIT_EXPECT_EQ(test, ring.head, 10);
 	KUNIT_EXPECT_TRUE(test, list_empty(&ring.live));
 }
 
