@@ -3,13 +3,15 @@
  * pnuma_placement: where the logical pages of a pool live, as
  * move_pages(2) reports it, for demos and for eyeballing a test.
  *
- *   pnuma_placement [-d DEVICE] [-r SECONDS] START COUNT [ROWS]
+ *   pnuma_placement [-d DEVICE] [-r SECONDS] [-m] START COUNT [ROWS]
  *
  * prints, for ROWS slices of the COUNT logical pages from START, how many
  * pages are on node 0 and node 1 and how many were never touched, and a
  * total line. With -r, it first reads the pages over and over for SECONDS
  * seconds from the CPU it runs on (a workload for NUMA balancing to
- * notice), printing a progress line every second.
+ * notice), printing a progress line every second. With -m, it moves the
+ * pages to node 1, then node 0, and so on with move_pages(2), a line per
+ * round, until it is killed (a migration storm for a power cut).
  */
 
 #include <time.h>
@@ -18,19 +20,51 @@
 
 #define MAX_NODES 64
 
+static void move_forever(char *map, unsigned long long count)
+{
+	void **pages = calloc(count, sizeof(*pages));
+	int *nodes = calloc(count, sizeof(*nodes));
+	int *status = calloc(count, sizeof(*status));
+	unsigned long long i, round, moved;
+	int node;
+
+	if (!pages || !nodes || !status) {
+		perror("calloc");
+		exit(1);
+	}
+	for (i = 0; i < count; i++)
+		pages[i] = map + i * PNUMA_PAGE;
+	for (round = 1;; round++) {
+		node = round % 2;
+		for (i = 0; i < count; i++)
+			nodes[i] = node;
+		if (syscall(SYS_move_pages, 0, count, pages, nodes, status, 0) < 0) {
+			perror("move_pages");
+			exit(1);
+		}
+		for (moved = 0, i = 0; i < count; i++)
+			moved += status[i] == node;
+		printf("move round %llu: %llu of %llu pages now on node %d\n",
+		       round, moved, count, node);
+		fflush(stdout);
+	}
+}
+
 int main(int argc, char **argv)
 {
 	long total[MAX_NODES + 1] = { 0 };
 	const char *dev = "/dev/pnuma0";
 	unsigned long long start, count, rows = 8, r, i;
-	int fd, opt, node, secs = 0;
+	int fd, opt, node, secs = 0, move = 0, rw;
 	char *map;
 
-	while ((opt = getopt(argc, argv, "d:r:")) != -1) {
+	while ((opt = getopt(argc, argv, "d:r:m")) != -1) {
 		if (opt == 'd')
 			dev = optarg;
 		else if (opt == 'r' && atoi(optarg) > 0)
 			secs = atoi(optarg);
+		else if (opt == 'm')
+			move = 1;
 		else
 			goto usage;
 	}
@@ -44,18 +78,21 @@ int main(int argc, char **argv)
 		goto usage;
 
 	/* NUMA balancing skips read-only file mappings: map read-write. */
-	fd = open(dev, secs ? O_RDWR : O_RDONLY);
+	rw = secs || move;
+	fd = open(dev, rw ? O_RDWR : O_RDONLY);
 	if (fd < 0) {
 		perror(dev);
 		return 1;
 	}
 	map = mmap(NULL, count * PNUMA_PAGE,
-		   secs ? PROT_READ | PROT_WRITE : PROT_READ, MAP_SHARED, fd,
+		   rw ? PROT_READ | PROT_WRITE : PROT_READ, MAP_SHARED, fd,
 		   start * PNUMA_PAGE);
 	if (map == MAP_FAILED) {
 		perror("mmap");
 		return 1;
 	}
+	if (move)
+		move_forever(map, count);
 	for (r = 0; r < (unsigned long long)secs; r++) {
 		struct timespec t0, t;
 		unsigned long long passes = 0;
@@ -100,7 +137,7 @@ int main(int argc, char **argv)
 	close(fd);
 	return 0;
 usage:
-	fprintf(stderr, "usage: %s [-d DEVICE] [-r SECONDS] START COUNT [ROWS]\n",
+	fprintf(stderr, "usage: %s [-d DEVICE] [-r SECONDS] [-m] START COUNT [ROWS]\n",
 		argv[0]);
 	return 2;
 }
