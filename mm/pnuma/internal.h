@@ -164,6 +164,7 @@ enum pnuma_pool_state {
  *	on the faulting CPU's node
  * @pages_migrated: pages moved since assembly
  * @migrate_failed: pages that could not be moved since assembly
+ * @media_errors: those of them that met a media error at the source
  * @recovery: what recovery did at assembly
  * @recovery_us: how long it took
  * @numa: automatic NUMA balancing of its pages
@@ -191,6 +192,7 @@ struct pnuma_pool {
 	atomic64_t fallback_allocs;
 	atomic64_t pages_migrated;
 	atomic64_t migrate_failed;
+	atomic64_t media_errors;
 	struct pnuma_recovery recovery;
 	u64 recovery_us;
 	struct pnuma_numa numa;

@@ -23,6 +23,8 @@
 
 #define pr_fmt(fmt) "pnuma: " fmt
 
+#include <linux/badblocks.h>
+#include <linux/blkdev.h>
 #include <linux/dax.h>
 #include <linux/debugfs.h>
 #include <linux/fault-inject.h>
@@ -328,6 +330,50 @@ static void pnuma_mig_reserve(struct pnuma_pool *pool, struct pnuma_mig *pages,
 }
 
 /* Scratch space of the transactions of one member. */
+/*
+ * Is data page @ppn of @m in a range its block device knows to be bad?
+ * The pmem driver keeps the ranges the platform reported (address range
+ * scrub, machine checks) and those written to /sys/block/pmemN/badblocks;
+ * copying from one would take a machine check.
+ */
+static bool pnuma_page_bad(struct pnuma_member *m, u64 ppn)
+{
+	struct badblocks *bb = file_bdev(m->bdev_file)->bd_disk->bb;
+	sector_t sector = (m->media.sb.geo.data_start + ppn) <<
+			  (PAGE_SHIFT - SECTOR_SHIFT);
+	sector_t first;
+	int len;
+
+	return bb && READ_ONCE(bb->count) &&
+	       badblocks_check(bb, sector, PAGE_SIZE >> SECTOR_SHIFT, &first,
+			       &len);
+}
+
+/*
+ * Copy page @i of transaction @t: refused if the source is in a bad
+ * range, or failed by a machine check during the copy (or by fail_copy).
+ * A media error leaves the page where it is: the transaction is abandoned
+ * before its commit. It is counted and logged.
+ */
+static int pnuma_mig_copy(struct pnuma_pool *pool, const struct pnuma_jtxn *t,
+			  const struct pnuma_mig *p, unsigned int i)
+{
+	int err;
+
+	if (pnuma_page_bad(p->src, p->src_ppn) ||
+	    should_fail(&pnuma_fail_copy, PAGE_SIZE))
+		err = -EIO;
+	else
+		err = pnuma_jtxn_copy(t, i);
+	if (err) {
+		atomic64_inc(&pool->media_errors);
+		count_vm_event(PNUMA_MIGRATE_MEDIA_ERROR);
+		pr_warn_ratelimited("%s: media error on %s, data page %llu (logical page %llu): not moved\n",
+				    pool->name, p->src->name, p->src_ppn, p->lpn);
+	}
+	return err;
+}
+
 struct pnuma_txn_buf {
 	const struct pnuma_media *members[PNUMA_MAX_MEMBERS];
 	struct pnuma_jmove moves[PNUMA_JREC_MAX_ENTRIES];
@@ -383,8 +429,7 @@ static void pnuma_mig_txn(struct pnuma_pool *pool, struct pnuma_member *src,
 		pnuma_jtxn_intent(&t);
 	pnuma_crash_point(PNUMA_CP_AFTER_INTENT);
 	for (i = 0; i < nr && !err; i++) {
-		err = should_fail(&pnuma_fail_copy, PAGE_SIZE) ? -EIO :
-			pnuma_jtxn_copy(&t, i);
+		err = pnuma_mig_copy(pool, &t, pages[i], i);
 		if (!i)
 			pnuma_crash_point(PNUMA_CP_DURING_COPY);
 	}

@@ -176,6 +176,13 @@ static ssize_t pool_migrate_failed_show(struct kobject *kobj,
 			  atomic64_read(&to_pool(kobj)->migrate_failed));
 }
 
+static ssize_t pool_media_errors_show(struct kobject *kobj,
+				      struct kobj_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%lld\n",
+			  atomic64_read(&to_pool(kobj)->media_errors));
+}
+
 static ssize_t pool_journal_replayed_show(struct kobject *kobj,
 					  struct kobj_attribute *attr, char *buf)
 {
@@ -232,6 +239,8 @@ static struct kobj_attribute pool_pages_migrated_attr =
 	__ATTR(pages_migrated, 0444, pool_pages_migrated_show, NULL);
 static struct kobj_attribute pool_migrate_failed_attr =
 	__ATTR(migrate_failed, 0444, pool_migrate_failed_show, NULL);
+static struct kobj_attribute pool_media_errors_attr =
+	__ATTR(media_errors, 0444, pool_media_errors_show, NULL);
 static struct kobj_attribute pool_journal_replayed_attr =
 	__ATTR(journal_replayed, 0444, pool_journal_replayed_show, NULL);
 static struct kobj_attribute pool_journal_discarded_attr =
@@ -295,6 +304,7 @@ static struct attribute *pnuma_pool_attrs[] = {
 	&pool_nr_members_attr.attr,
 	&pool_pages_migrated_attr.attr,
 	&pool_migrate_failed_attr.attr,
+	&pool_media_errors_attr.attr,
 	&pool_journal_replayed_attr.attr,
 	&pool_journal_discarded_attr.attr,
 	&pool_journal_pending_attr.attr,

@@ -316,7 +316,7 @@ TEST_F_TIMEOUT(migrate, writers_lose_nothing_while_pages_move, 300)
 
 TEST_F(migrate, injected_copy_failure_leaves_the_page)
 {
-	long long lpn;
+	long long lpn, errors, vmstat;
 	int status = 0;
 	char *map;
 
@@ -328,11 +328,17 @@ TEST_F(migrate, injected_copy_failure_leaves_the_page)
 	ASSERT_EQ(0, debugfs_write("fail_copy/verbose", "0"));
 	ASSERT_EQ(0, debugfs_write("fail_copy/times", "1"));
 	ASSERT_EQ(0, debugfs_write("fail_copy/probability", "100"));
+	errors = pnuma_sysfs_num(PNUMA_SYSFS "/%s/media_errors", POOL);
+	vmstat = pnuma_vmstat("pnuma_migrate_media_error");
 	ASSERT_EQ(0, move_all(map, 1, 1, &status, 0));
 	debugfs_write("fail_copy/probability", "0");
 	EXPECT_EQ(-EIO, status);
 	EXPECT_EQ(0, pnuma_node_of(map));
 	EXPECT_EQ(0, bad_pages(self->fd, map, 2, lpn));
+	/* A failed copy is a media error: counted (and logged). */
+	EXPECT_EQ(errors + 1,
+		  pnuma_sysfs_num(PNUMA_SYSFS "/%s/media_errors", POOL));
+	EXPECT_EQ(vmstat + 1, pnuma_vmstat("pnuma_migrate_media_error"));
 	/* The next try works. */
 	ASSERT_EQ(0, move_all(map, 1, 1, &status, 0));
 	EXPECT_EQ(1, status);
