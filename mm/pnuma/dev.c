@@ -149,6 +149,11 @@ static ssize_t pnuma_rw_page(struct pnuma_pool *pool, u64 lpn, size_t off,
 	u64 ppn;
 	int id, err;
 
+	/* A buffer that cannot be copied is -EFAULT, before a write allocates. */
+	if (write ? fault_in_iov_iter_readable(iter, len) == len :
+		    fault_in_iov_iter_writeable(iter, len) == len)
+		return -EFAULT;
+
 	/*
 	 * Like a fault, look the page up under the fault lock, but hold a
 	 * page reference rather than the lock while copying: the user buffer
@@ -166,8 +171,12 @@ static ssize_t pnuma_rw_page(struct pnuma_pool *pool, u64 lpn, size_t off,
 		get_page(page);
 	}
 	up_read(&pool->fault_lock);
+	if (err == -ENOENT) {
+		done = iov_iter_zero(len, iter);
+		return done ?: -EFAULT;
+	}
 	if (err)
-		return err == -ENOENT ? iov_iter_zero(len, iter) : err;
+		return err;
 
 	pgoff = m->media.sb.geo.data_start + ppn;
 	addr = pnuma_data_addr(m, ppn) + off;
