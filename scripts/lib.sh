@@ -37,6 +37,12 @@ PNUMA_OVERLAY_DIRS=(Documentation include mm tools)
 # the tests look for kernel splats; notices and info stay in dmesg.
 PNUMA_GUEST_APPEND="console=ttyS0 panic=-1 loglevel=5"
 
+# Kernel messages on a guest console that mean something went wrong,
+# whatever the tests say (ODEBUG: the debug kernel's object checks).
+PNUMA_SPLAT='(BUG:|WARNING:|Oops|Kernel panic|general protection fault|'
+PNUMA_SPLAT+='UBSAN:|KASAN:|possible circular locking|INFO: task .* blocked|'
+PNUMA_SPLAT+='RCU stall|Call Trace:|ODEBUG:)'
+
 pnuma_log()
 {
 	printf '==> %s\n' "$*" >&2
@@ -86,4 +92,21 @@ pnuma_base_version()
 pnuma_jobs()
 {
 	nproc 2>/dev/null || echo 2
+}
+
+# pnuma_series_ignore STAGE-FILE: the --ignore=TYPES checkpatch option for
+# a patch of the exported series: the types scripts/config/checkpatch.ignore
+# lists for the files the stage adds, the patches it applies, and "series".
+pnuma_series_ignore()
+{
+	local ignore=$PNUMA_REPO/scripts/config/checkpatch.ignore f types
+
+	types=$(for f in series $(sed -n '/^$/q; s/^\(Add\|Apply\): *//p' "$1"); do
+		if [[ $f == */ ]]; then
+			awk -v d="$f" 'index($1, d) == 1 { print $2 }' "$ignore"
+		else
+			awk -v f="$f" '$1 == f { print $2 }' "$ignore"
+		fi
+	done | sort -u | paste -sd,)
+	[[ -z $types ]] || echo "--ignore=$types"
 }
