@@ -9,7 +9,8 @@ export PNUMA_BUILD
 
 S := scripts
 
-.PHONY: help deps tree kernel selftests initramfs vm demo check check-debug bench lint clean
+.PHONY: help deps tree kernel selftests initramfs vm demo check check-debug bench lint \
+	series series-check stress clean
 
 help:
 	@echo "pnuma make targets:"
@@ -19,12 +20,18 @@ help:
 	@echo "              CONFIG_PNUMA=n guest; ends with 'N passed, N failed'"
 	@echo "  check-debug the guest tests on a lockdep + KASAN + DEBUG_VM kernel; any"
 	@echo "              kernel splat fails it"
+	@echo "  stress      TIME=SECONDS (default 600): many processes on one pool,"
+	@echo "              every page and the accounting checked; DEBUG=1: debug kernel"
 	@echo "  bench       migration, NUMA balancing, recovery (build/bench/results.md)"
 	@echo "  kernel      build bzImage (PNUMA=n: the same kernel without CONFIG_PNUMA)"
 	@echo "  vm          interactive root shell in the guest (Ctrl-A X quits)"
 	@echo "  selftests   build and install the kselftests"
 	@echo "  initramfs   build the guest's initramfs"
 	@echo "  lint        checkpatch --strict, kernel-doc, W=1 and sparse as TAP"
+	@echo "  series      OUT=DIR: the patch series for linux-mm (git format-patch"
+	@echo "              against the Debian base, with a cover letter) in DIR"
+	@echo "  series-check apply the series patch by patch, build each, checkpatch,"
+	@echo "              W=1, sparse, kernel-doc; prints a table"
 	@echo "  deps        install the Debian packages pnuma needs (apt-get)"
 	@echo "  tree        prepare the patched kernel tree only"
 	@echo "  clean       remove the build folder ($${PNUMA_BUILD:-build})"
@@ -65,8 +72,22 @@ check-debug:
 bench:
 	$(S)/pnuma-bench
 
+stress:
+	$(S)/pnuma-stress --time $(or $(TIME),600) $(if $(DEBUG),--debug)
+
 lint:
 	$(S)/pnuma-lint
+
+series:
+ifndef OUT
+	$(error make series needs OUT=DIR, the folder to write the patches to)
+endif
+	$(S)/pnuma-deps
+	$(S)/pnuma-series export $(OUT)
+
+series-check:
+	$(S)/pnuma-deps
+	$(S)/pnuma-series-check
 
 clean:
 	rm -rf $${PNUMA_BUILD:-build}
