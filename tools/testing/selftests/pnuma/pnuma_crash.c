@@ -202,28 +202,12 @@ static void *storm_writer(void *arg)
 	return NULL;
 }
 
-/* Automatic NUMA balancing of pnuma pages on, its scanner sped up. */
-static void autonuma_on(void)
-{
-	static const char * const knobs[][2] = {
-		{ "/proc/sys/kernel/numa_balancing", "1" },
-		{ "/proc/sys/kernel/numa_balancing_pmem", "1" },
-		{ "/sys/kernel/debug/sched/numa_balancing/scan_delay_ms", "0" },
-		{ "/sys/kernel/debug/sched/numa_balancing/scan_period_min_ms", "100" },
-		{ "/sys/kernel/debug/sched/numa_balancing/scan_period_max_ms", "500" },
-	};
-	unsigned int i;
-
-	for (i = 0; i < ARRAY_SIZE(knobs); i++)
-		if (pnuma_write_file(knobs[i][0], knobs[i][1]))
-			ksft_exit_fail_msg("cannot set %s\n", knobs[i][0]);
-}
-
 static int run_storm(unsigned long pages, int autonuma)
 {
 	int fd = pool_fd(), round = 0;
 	struct storm s = { .pages = pages, .autonuma = autonuma };
 	pthread_t th;
+	const char *knob;
 	long long lpn;
 
 	s.rec = map_record(fd);
@@ -246,8 +230,9 @@ static int run_storm(unsigned long pages, int autonuma)
 	       (unsigned long long)s.rec->checkpoint + 1, s.pages,
 	       autonuma ? "NUMA balancing" : "move_pages(2)");
 	fflush(stdout);
-	if (autonuma)
-		autonuma_on();
+	knob = autonuma ? pnuma_autonuma_on() : NULL;
+	if (knob)
+		ksft_exit_fail_msg("cannot set %s\n", knob);
 	pthread_create(&th, NULL, storm_writer, &s);
 	while (autonuma) {
 		usleep(200000);

@@ -28,13 +28,11 @@ FIXTURE(migrate) {
 
 FIXTURE_SETUP(migrate)
 {
-	if (geteuid())
-		SKIP(return, "must be run as root");
-	if (access(DEV, F_OK))
-		SKIP(return, "no pool: " DEV " is missing");
-	self->fd = open(DEV, O_RDWR);
+	const char *skip = pnuma_pool_open(&self->fd, &self->logical);
+
+	if (skip)
+		SKIP(return, "%s", skip);
 	ASSERT_LE(0, self->fd);
-	self->logical = pnuma_sysfs_num(PNUMA_SYSFS "/%s/logical_pages", POOL);
 	ASSERT_LT(0, self->logical);
 	self->cpu[0] = pnuma_node_cpu(0);
 	self->cpu[1] = pnuma_node_cpu(1);

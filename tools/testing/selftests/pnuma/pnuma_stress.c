@@ -221,22 +221,6 @@ static pid_t spawn(int fd, enum role role, int index)
 	_exit(0);
 }
 
-static void autonuma_on(void)
-{
-	static const char * const knobs[][2] = {
-		{ "/proc/sys/kernel/numa_balancing", "1" },
-		{ "/proc/sys/kernel/numa_balancing_pmem", "1" },
-		{ "/sys/kernel/debug/sched/numa_balancing/scan_delay_ms", "0" },
-		{ "/sys/kernel/debug/sched/numa_balancing/scan_period_min_ms", "100" },
-		{ "/sys/kernel/debug/sched/numa_balancing/scan_period_max_ms", "500" },
-	};
-	unsigned int i;
-
-	for (i = 0; i < ARRAY_SIZE(knobs); i++)
-		if (pnuma_write_file(knobs[i][0], knobs[i][1]))
-			ksft_exit_fail_msg("cannot set %s\n", knobs[i][0]);
-}
-
 /* The used pages of each member, and the node of each. */
 static int read_members(long long *used, int *node)
 {
@@ -271,6 +255,7 @@ int main(int argc, char **argv)
 	int opt, fd, nproc = 0, nmem, node[MAX_MEMBERS], died = 0, p, status;
 	double start, elapsed;
 	struct rusage ru;
+	const char *knob;
 	char *map;
 
 	while ((opt = getopt(argc, argv, "t:w:r:m:p:a")) != -1) {
@@ -319,8 +304,9 @@ int main(int argc, char **argv)
 	moved0 = pnuma_vmstat("pnuma_migrate_success");
 	numa0 = pnuma_vmstat("pnuma_numa_pages_migrated");
 	hint0 = pnuma_vmstat("pnuma_hint_faults");
-	if (autonuma)
-		autonuma_on();
+	knob = autonuma ? pnuma_autonuma_on() : NULL;
+	if (knob)
+		ksft_exit_fail_msg("cannot set %s\n", knob);
 	ksft_print_msg("%d s: %d writers x %lu pages (logical %llu-%llu)\n",
 		       seconds, writers, per_writer, base, base + npages - 1);
 	ksft_print_msg("%d readers, %d movers, NUMA balancing %s\n",

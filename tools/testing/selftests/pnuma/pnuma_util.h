@@ -33,6 +33,10 @@
 #define PNUMA_SYSFS	"/sys/kernel/mm/pnuma"
 #define PNUMA_PAGE	4096UL
 
+#ifndef ARRAY_SIZE
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+#endif
+
 /* Read the sysfs file @fmt names into @buf, trailing white space stripped. */
 static inline int pnuma_sysfs_read(char *buf, size_t size, const char *fmt, ...)
 {
@@ -87,6 +91,46 @@ static inline int pnuma_sysfs_write(const char *attr, const char *val)
 
 	snprintf(path, sizeof(path), PNUMA_SYSFS "/%s", attr);
 	return -pnuma_write_file(path, val);
+}
+
+/*
+ * The setup of the tests of an assembled pool: as root, with /dev/pnuma0
+ * present. Returns NULL with *fd open read-write (or -1) and *logical the
+ * pool's size in pages, or the reason to skip the test.
+ */
+static inline const char *pnuma_pool_open(int *fd, unsigned long long *logical)
+{
+	*fd = -1;
+	*logical = 0;
+	if (geteuid())
+		return "must be run as root";
+	if (access("/dev/pnuma0", F_OK))
+		return "no pool: /dev/pnuma0 is missing";
+	*fd = open("/dev/pnuma0", O_RDWR);
+	*logical = pnuma_sysfs_num(PNUMA_SYSFS "/%s/logical_pages", "pnuma0");
+	return NULL;
+}
+
+/*
+ * Automatic NUMA balancing of pnuma pages on, its scanner sped up (every
+ * 100 to 500 ms rather than 1 to 60 s). Returns NULL, or the file that
+ * could not be written.
+ */
+static inline const char *pnuma_autonuma_on(void)
+{
+	static const char * const knobs[][2] = {
+		{ "/proc/sys/kernel/numa_balancing", "1" },
+		{ "/proc/sys/kernel/numa_balancing_pmem", "1" },
+		{ "/sys/kernel/debug/sched/numa_balancing/scan_delay_ms", "0" },
+		{ "/sys/kernel/debug/sched/numa_balancing/scan_period_min_ms", "100" },
+		{ "/sys/kernel/debug/sched/numa_balancing/scan_period_max_ms", "500" },
+	};
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(knobs); i++)
+		if (pnuma_write_file(knobs[i][0], knobs[i][1]))
+			return knobs[i][0];
+	return NULL;
 }
 
 /* A counter of /proc/vmstat, or -1. */
