@@ -329,7 +329,6 @@ static void pnuma_mig_reserve(struct pnuma_pool *pool, struct pnuma_mig *pages,
 	}
 }
 
-/* Scratch space of the transactions of one member. */
 /*
  * Is data page @ppn of @m in a range its block device knows to be bad?
  * The pmem driver keeps the ranges the platform reported (address range
@@ -374,6 +373,7 @@ static int pnuma_mig_copy(struct pnuma_pool *pool, const struct pnuma_jtxn *t,
 	return err;
 }
 
+/* Scratch space of the transactions of one member. */
 struct pnuma_txn_buf {
 	const struct pnuma_media *members[PNUMA_MAX_MEMBERS];
 	struct pnuma_jmove moves[PNUMA_JREC_MAX_ENTRIES];
