@@ -69,19 +69,6 @@ static struct record *map_record(int fd)
 	return p;
 }
 
-static int move_to(char *map, unsigned long n, int node)
-{
-	void *pages[n];
-	int nodes[n], status[n];
-	unsigned long i;
-
-	for (i = 0; i < n; i++) {
-		pages[i] = map + i * PNUMA_PAGE;
-		nodes[i] = node;
-	}
-	return syscall(SYS_move_pages, 0, n, pages, nodes, status, 0);
-}
-
 static int start(unsigned long pages, const char *step)
 {
 	int fd = pool_fd(), cfd;
@@ -110,7 +97,7 @@ static int start(unsigned long pages, const char *step)
 	printf("moving %lu pages from node 0 to node 1, power cut at %s\n",
 	       pages, step);
 	fflush(stdout);
-	move_to(map, pages, 1);
+	pnuma_move_range(map, pages, 1, NULL, 0);
 	printf("error: the power is still on after the move\n");
 	return 1;
 }
@@ -242,7 +229,7 @@ static int run_storm(unsigned long pages, int autonuma)
 	}
 	pnuma_pin_cpu(pnuma_node_cpu(1));
 	for (;;)
-		move_to((char *)s.map, s.pages, round++ % 2);
+		pnuma_move_range((char *)s.map, s.pages, round++ % 2, NULL, 0);
 	return 1;
 }
 

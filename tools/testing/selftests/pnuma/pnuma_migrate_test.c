@@ -64,21 +64,6 @@ static char *fresh_pages(int fd, unsigned long long logical, unsigned long n,
 	return map;
 }
 
-/* move_pages() every page of [map, map + n pages) to @node. */
-static long move_all(char *map, unsigned long n, int node, int *status,
-		     int flags)
-{
-	void *pages[n];
-	int nodes[n];
-	unsigned long i;
-
-	for (i = 0; i < n; i++) {
-		pages[i] = map + i * PNUMA_PAGE;
-		nodes[i] = node;
-	}
-	return syscall(SYS_move_pages, 0, n, pages, nodes, status, flags);
-}
-
 /* Number of pages whose content is not what fresh_pages() wrote. */
 static int bad_pages(int fd, char *map, unsigned long n, long long lpn)
 {
@@ -119,7 +104,7 @@ TEST_F(migrate, pages_move_to_the_other_node_and_back)
 	for (round = 0; round < 4; round++) {
 		int node = round % 2 ? 0 : 1;
 
-		ASSERT_EQ(0, move_all(map, N, node, status, 0));
+		ASSERT_EQ(0, pnuma_move_range(map, N, node, status, 0));
 		for (i = 0; i < N; i++)
 			ASSERT_EQ(node, status[i]) TH_LOG("round %d page %d", round, i);
 		for (i = 0; i < N; i++)
@@ -141,7 +126,7 @@ TEST_F(migrate, untouched_page_is_enoent)
 	map = mmap(NULL, PNUMA_PAGE, PROT_READ, MAP_SHARED, self->fd,
 		   lpn * PNUMA_PAGE);
 	ASSERT_NE(MAP_FAILED, map);
-	ASSERT_EQ(0, move_all(map, 1, 1, &status, 0));
+	ASSERT_EQ(0, pnuma_move_range(map, 1, 1, &status, 0));
 	EXPECT_EQ(-ENOENT, status);
 	EXPECT_EQ(-ENOENT, pnuma_node_of(map));
 	munmap(map, PNUMA_PAGE);
@@ -156,7 +141,7 @@ TEST_F(migrate, page_already_there_stays)
 	map = fresh_pages(self->fd, self->logical, 2, self->cpu[1], &lpn);
 	ASSERT_NE(NULL, map);
 	migrated = pnuma_sysfs_num(PNUMA_SYSFS "/%s/pages_migrated", POOL);
-	ASSERT_EQ(0, move_all(map, 1, 1, &status, 0));
+	ASSERT_EQ(0, pnuma_move_range(map, 1, 1, &status, 0));
 	EXPECT_EQ(1, status);
 	EXPECT_EQ(migrated, pnuma_sysfs_num(PNUMA_SYSFS "/%s/pages_migrated", POOL));
 	munmap(map, 2 * PNUMA_PAGE);
@@ -175,12 +160,12 @@ TEST_F(migrate, pinned_page_is_ebusy)
 	ASSERT_EQ(0, pipe(pipefd));
 	iov = (struct iovec){ .iov_base = map, .iov_len = PNUMA_PAGE };
 	ASSERT_EQ(PNUMA_PAGE, vmsplice(pipefd[1], &iov, 1, 0));
-	ASSERT_EQ(0, move_all(map, 1, 1, &status, 0));
+	ASSERT_EQ(0, pnuma_move_range(map, 1, 1, &status, 0));
 	EXPECT_EQ(-EBUSY, status);
 	EXPECT_EQ(0, pnuma_node_of(map));
 	/* Once the pipe is drained, the page moves. */
 	ASSERT_EQ(PNUMA_PAGE, read(pipefd[0], buf, PNUMA_PAGE));
-	ASSERT_EQ(0, move_all(map, 1, 1, &status, 0));
+	ASSERT_EQ(0, pnuma_move_range(map, 1, 1, &status, 0));
 	EXPECT_EQ(1, status);
 	EXPECT_EQ(0, bad_pages(self->fd, map, 2, lpn));
 	close(pipefd[0]);
@@ -218,9 +203,9 @@ TEST_F(migrate, page_another_process_maps_needs_move_all)
 	}
 	ASSERT_EQ(1, read(ready[0], &c, 1));
 	ASSERT_EQ('y', c);
-	ASSERT_EQ(0, move_all(map, 1, 1, &status, 0));
+	ASSERT_EQ(0, pnuma_move_range(map, 1, 1, &status, 0));
 	EXPECT_EQ(-EACCES, status);
-	ASSERT_EQ(0, move_all(map, 1, 1, &status, MPOL_MF_MOVE_ALL));
+	ASSERT_EQ(0, pnuma_move_range(map, 1, 1, &status, MPOL_MF_MOVE_ALL));
 	EXPECT_EQ(1, status);
 	kill(pid, SIGKILL);
 	waitpid(pid, &wstatus, 0);
@@ -296,7 +281,7 @@ TEST_F_TIMEOUT(migrate, writers_lose_nothing_while_pages_move, 300)
 	w.map = (uint64_t *)map;
 	ASSERT_EQ(0, pthread_create(&th, NULL, counter_fn, &w));
 	for (round = 0; round < ROUNDS; round++) {
-		ASSERT_EQ(0, move_all(map, N, round % 2 ? 0 : 1, status, 0));
+		ASSERT_EQ(0, pnuma_move_range(map, N, round % 2 ? 0 : 1, status, 0));
 		for (i = 0; i < N; i++)
 			moved += status[i] == (round % 2 ? 0 : 1);
 	}
@@ -328,7 +313,7 @@ TEST_F(migrate, injected_copy_failure_leaves_the_page)
 	ASSERT_EQ(0, debugfs_write("fail_copy/probability", "100"));
 	errors = pnuma_sysfs_num(PNUMA_SYSFS "/%s/media_errors", POOL);
 	vmstat = pnuma_vmstat("pnuma_migrate_media_error");
-	ASSERT_EQ(0, move_all(map, 1, 1, &status, 0));
+	ASSERT_EQ(0, pnuma_move_range(map, 1, 1, &status, 0));
 	debugfs_write("fail_copy/probability", "0");
 	EXPECT_EQ(-EIO, status);
 	EXPECT_EQ(0, pnuma_node_of(map));
@@ -338,7 +323,7 @@ TEST_F(migrate, injected_copy_failure_leaves_the_page)
 		  pnuma_sysfs_num(PNUMA_SYSFS "/%s/media_errors", POOL));
 	EXPECT_EQ(vmstat + 1, pnuma_vmstat("pnuma_migrate_media_error"));
 	/* The next try works. */
-	ASSERT_EQ(0, move_all(map, 1, 1, &status, 0));
+	ASSERT_EQ(0, pnuma_move_range(map, 1, 1, &status, 0));
 	EXPECT_EQ(1, status);
 	munmap(map, 2 * PNUMA_PAGE);
 }
@@ -358,7 +343,7 @@ TEST_F(migrate, injected_allocation_failure_is_enomem)
 	ASSERT_EQ(0, debugfs_write("fail_alloc/verbose", "0"));
 	ASSERT_EQ(0, debugfs_write("fail_alloc/times", "1"));
 	ASSERT_EQ(0, debugfs_write("fail_alloc/probability", "100"));
-	ASSERT_EQ(0, move_all(map, 1, 1, &status, 0));
+	ASSERT_EQ(0, pnuma_move_range(map, 1, 1, &status, 0));
 	debugfs_write("fail_alloc/probability", "0");
 	EXPECT_EQ(-ENOMEM, status);
 	EXPECT_EQ(0, pnuma_node_of(map));
@@ -399,8 +384,8 @@ TEST_F_TIMEOUT(migrate, unmap_and_exit_during_moves, 300)
 		}
 	}
 	for (round = 0; round < ROUNDS; round++)
-		ASSERT_EQ(0, move_all(map, N, round % 2 ? 0 : 1, status,
-				      MPOL_MF_MOVE_ALL));
+		ASSERT_EQ(0, pnuma_move_range(map, N, round % 2 ? 0 : 1, status,
+					      MPOL_MF_MOVE_ALL));
 	for (c = 0; c < CHILDREN; c++) {
 		ASSERT_EQ(pids[c], waitpid(pids[c], &wstatus, 0));
 		EXPECT_EQ(c % 2 ? 0 : 3, WEXITSTATUS(wstatus));

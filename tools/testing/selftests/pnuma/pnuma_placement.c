@@ -22,23 +22,17 @@
 
 static void move_forever(char *map, unsigned long long count)
 {
-	void **pages = calloc(count, sizeof(*pages));
-	int *nodes = calloc(count, sizeof(*nodes));
 	int *status = calloc(count, sizeof(*status));
 	unsigned long long i, round, moved;
 	int node;
 
-	if (!pages || !nodes || !status) {
+	if (!status) {
 		perror("calloc");
 		exit(1);
 	}
-	for (i = 0; i < count; i++)
-		pages[i] = map + i * PNUMA_PAGE;
 	for (round = 1;; round++) {
 		node = round % 2;
-		for (i = 0; i < count; i++)
-			nodes[i] = node;
-		if (syscall(SYS_move_pages, 0, count, pages, nodes, status, 0) < 0) {
+		if (pnuma_move_range(map, count, node, status, 0) < 0) {
 			perror("move_pages");
 			exit(1);
 		}

@@ -200,6 +200,36 @@ static inline unsigned long pnuma_pages_on_node(char *map, unsigned long n,
 	return count;
 }
 
+/*
+ * move_pages(2) every page of [@map, @map + @n pages) to @node, with
+ * @flags (0 or MPOL_MF_MOVE_ALL). @status, if not NULL, gets each page's
+ * outcome. Returns what move_pages(2) returns, or -1 with errno ENOMEM.
+ */
+static inline long pnuma_move_range(char *map, unsigned long n, int node,
+				    int *status, int flags)
+{
+	void **pages = malloc(n * sizeof(*pages));
+	int *nodes = malloc(n * sizeof(*nodes));
+	int *st = status ? status : malloc(n * sizeof(*st));
+	unsigned long i;
+	long ret = -1;
+
+	if (pages && nodes && st) {
+		for (i = 0; i < n; i++) {
+			pages[i] = map + i * PNUMA_PAGE;
+			nodes[i] = node;
+		}
+		ret = syscall(SYS_move_pages, 0, n, pages, nodes, st, flags);
+	} else {
+		errno = ENOMEM;
+	}
+	free(pages);
+	free(nodes);
+	if (st != status)
+		free(st);
+	return ret;
+}
+
 /* The node of one page, or the negative errno move_pages() reports. */
 static inline int pnuma_node_of(void *addr)
 {
