@@ -66,16 +66,42 @@ pnuma_obj_dir()
 	esac
 }
 
-# pnuma_kmake y|n MAKE-ARGS...: make in the kernel tree for that variant,
-# out of tree, with ccache.
+# pnuma_kmake_in SRC OBJ MAKE-ARGS...: make in kernel tree SRC, out of
+# tree in OBJ, with ccache.
+pnuma_kmake_in()
+{
+	local src=$1 obj=$2
+
+	shift 2
+	make -C "$src" O="$obj" -j"$(pnuma_jobs)" CC="ccache gcc" \
+		HOSTCC="ccache gcc" "$@"
+}
+
+# pnuma_kmake y|n|debug MAKE-ARGS...: make in the kernel tree for that
+# variant, out of tree, with ccache.
 pnuma_kmake()
 {
 	local obj
 
 	obj=$(pnuma_obj_dir "$1")
 	shift
-	make -C "$PNUMA_SRC" O="$obj" -j"$(pnuma_jobs)" CC="ccache gcc" \
-		HOSTCC="ccache gcc" "$@"
+	pnuma_kmake_in "$PNUMA_SRC" "$obj" "$@"
+}
+
+# pnuma_config_fragment y|n|debug: what goes on top of tinyconfig for that
+# variant: scripts/config/guest.config, the selftests' config, and pnuma
+# off (n) or the debug options (debug).
+pnuma_config_fragment()
+{
+	cat "$PNUMA_REPO/scripts/config/guest.config" \
+		"$PNUMA_REPO/tools/testing/selftests/pnuma/config"
+	if [[ $1 == n ]]; then
+		echo "# CONFIG_PNUMA is not set"
+		echo "# CONFIG_PNUMA_KUNIT_TEST is not set"
+	fi
+	if [[ $1 == debug ]]; then
+		cat "$PNUMA_REPO/scripts/config/debug.config"
+	fi
 }
 
 pnuma_bzimage()
