@@ -120,6 +120,51 @@ pnuma_jobs()
 	nproc 2>/dev/null || echo 2
 }
 
+# Host-side results, as TAP in the file $PNUMA_HOST_TAP: pnuma_host_case
+# for each, pnuma_host_plan at the end.
+pnuma_host_n=0
+
+# pnuma_host_case NAME STATUS: a result, ok if STATUS is 0.
+pnuma_host_case()
+{
+	pnuma_host_n=$((pnuma_host_n + 1))
+	if [[ $2 == 0 ]]; then
+		echo "ok $pnuma_host_n $1"
+	else
+		echo "not ok $pnuma_host_n $1"
+	fi >>"$PNUMA_HOST_TAP"
+}
+
+pnuma_host_plan()
+{
+	echo "1..$pnuma_host_n" >>"$PNUMA_HOST_TAP"
+}
+
+# pnuma_check_console NAME LOG: a result that fails on any kernel splat
+# (PNUMA_SPLAT) in the console log LOG, which it prints.
+pnuma_check_console()
+{
+	local splats
+
+	splats=$(grep -E "$PNUMA_SPLAT" "$2" || true)
+	[[ -z $splats ]] || printf 'kernel splat in %s:\n%s\n' "$2" "$splats"
+	pnuma_host_case "$1" "$([[ -z $splats ]] && echo 0 || echo 1)"
+}
+
+# pnuma_guest_case NAME WANT LOG PNUMA-VM-RUN-ARGS...: one boot of the
+# guest (scripts/pnuma-vm run), its console in LOG, and two results: its
+# exit status is WANT, and its console is free of kernel splats.
+pnuma_guest_case()
+{
+	local name=$1 want=$2 log=$3 status=0
+
+	shift 3
+	"$PNUMA_REPO/scripts/pnuma-vm" run "$@" >"$log" 2>&1 || status=$?
+	pnuma_host_case "$name: exit status $want" \
+		"$([[ $status == "$want" ]] && echo 0 || echo 1)"
+	pnuma_check_console "$name: console free of kernel splats" "$log"
+}
+
 # pnuma_series_ignore STAGE-FILE: the --ignore=TYPES checkpatch option for
 # a patch of the exported series: the types scripts/config/checkpatch.ignore
 # lists for the files the stage adds, the patches it applies, and "series".
