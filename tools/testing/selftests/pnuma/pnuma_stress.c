@@ -249,7 +249,7 @@ static void bad_args(const char *prog)
 int main(int argc, char **argv)
 {
 	long long used0[MAX_MEMBERS], used1[MAX_MEMBERS], moved0, numa0, hint0;
-	long long logical, moved;
+	long long logical, moved, grew;
 	unsigned long i, j, bad = 0, on_node[MAX_MEMBERS] = { 0 };
 	struct proc procs[MAX_PROCS];
 	int opt, fd, nproc = 0, nmem, node[MAX_MEMBERS], died = 0, p, status;
@@ -403,11 +403,11 @@ int main(int argc, char **argv)
 			 npages, bad);
 
 	read_members(used1, node);
-	for (bad = 0, p = 0; p < nmem; p++)
-		bad += used1[p] - used0[p];
-	ksft_test_result(bad == npages,
-			 "the pool's used pages grew by %lu, the pages the processes wrote: %lu\n",
-			 bad, npages);
+	for (grew = 0, p = 0; p < nmem; p++)
+		grew += used1[p] - used0[p];
+	ksft_test_result(grew == (long long)npages,
+			 "the pool's used pages grew by %lld, the pages the processes wrote: %lu\n",
+			 grew, npages);
 	for (bad = 0, p = 0; p < nmem; p++) {
 		ksft_print_msg("member %d (node %d): %lld more pages in use, %lu of the window\n",
 			       p, node[p], used1[p] - used0[p], on_node[p]);
