@@ -373,6 +373,41 @@ static int pnuma_mig_copy(struct pnuma_pool *pool, const struct pnuma_jtxn *t,
 	return err;
 }
 
+/**
+ * pnuma_mig_settle() - account for a transaction, committed or abandoned
+ * @pool: the pool
+ * @pages: the pages of the transaction
+ * @nr: how many
+ * @committed: the transaction committed and was applied
+ *
+ * A committed transaction points the page map at the destination pages
+ * and frees the source pages. An abandoned one frees the destination of
+ * each page it failed (status set); the others, still -EAGAIN, keep their
+ * reservation for the retry in a new transaction, which writes to the same
+ * destination page: giving it back here would let the next allocation
+ * hand it to another logical page.
+ */
+static void pnuma_mig_settle(struct pnuma_pool *pool, struct pnuma_mig **pages,
+			     unsigned int nr, bool committed)
+{
+	unsigned int i;
+
+	guard(mutex)(&pool->alloc_lock);
+	for (i = 0; i < nr; i++) {
+		struct pnuma_mig *p = pages[i];
+
+		if (!committed) {
+			if (p->status != -EAGAIN)
+				pnuma_page_unreserve(p->dst, p->dst_ppn);
+			continue;
+		}
+		xa_store(&pool->map, p->lpn, pnuma_map_entry(p->dst, p->dst_ppn),
+			 GFP_KERNEL);
+		pnuma_page_unreserve(p->src, p->src_ppn);
+		p->status = p->node;
+	}
+}
+
 /* Scratch space of the transactions of one member. */
 struct pnuma_txn_buf {
 	const struct pnuma_media *members[PNUMA_MAX_MEMBERS];
@@ -454,27 +489,13 @@ static void pnuma_mig_txn(struct pnuma_pool *pool, struct pnuma_member *src,
 out:
 	dax_read_unlock(id);
 	pnuma_jring_release(&src->ring, &res);
-
-	guard(mutex)(&pool->alloc_lock);
-	for (i = 0; i < nr; i++) {
-		struct pnuma_mig *p = pages[i];
-
-		if (err) {
-			/* Failed pages keep their error; the others retry. */
-			pnuma_page_unreserve(p->dst, p->dst_ppn);
-			continue;
-		}
-		xa_store(&pool->map, p->lpn, pnuma_map_entry(p->dst, p->dst_ppn),
-			 GFP_KERNEL);
-		pnuma_page_unreserve(p->src, p->src_ppn);
-		p->status = p->node;
-	}
+	pnuma_mig_settle(pool, pages, nr, !err);
 }
 
 /*
  * Move the pending pages of @src in transactions of up to
  * PNUMA_JREC_MAX_ENTRIES; a page whose copy fails is dropped and the rest
- * of its transaction tried again.
+ * of its transaction tried again, with the destinations they reserved.
  */
 static void pnuma_mig_member(struct pnuma_pool *pool, struct pnuma_member *src,
 			     struct pnuma_mig *pages, unsigned int nr,

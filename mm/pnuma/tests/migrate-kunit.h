@@ -3,7 +3,10 @@
  * KUnit tests for the journal ring of mm/pnuma/migrate.c: how slots are
  * handed out, padded at the wrap, given back in order, and what a
  * reservation does when the ring is full: it waits for retirement and
- * never takes a slot that a live record still uses.
+ * never takes a slot that a live record still uses. And the DRAM
+ * accounting around a transaction: which data pages a committed or an
+ * abandoned transaction leaves reserved, on a pool of two members that
+ * lives in DRAM only (no media is written by pnuma_mig_settle()).
  */
 
 #ifdef CONFIG_PNUMA_KUNIT_TEST
@@ -145,15 +148,158 @@ static void pnuma_test_jring_full_waits(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, ring->tail, ring->head);
 }
 
+#define PNUMA_TEST_DATA_PAGES	64
+
+/* A pool of two members of PNUMA_TEST_DATA_PAGES data pages, DRAM only. */
+static struct pnuma_pool *pnuma_test_pool(struct kunit *test)
+{
+	struct pnuma_pool *pool;
+	unsigned int i;
+
+	pool = kunit_kzalloc(test, struct_size(pool, members, 2), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, pool);
+	pool->nr_members = 2;
+	mutex_init(&pool->alloc_lock);
+	xa_init(&pool->map);
+	for (i = 0; i < 2; i++) {
+		struct pnuma_member *m;
+
+		m = kunit_kzalloc(test, sizeof(*m), GFP_KERNEL);
+		KUNIT_ASSERT_NOT_NULL(test, m);
+		m->used = kunit_kzalloc(test,
+					BITS_TO_LONGS(PNUMA_TEST_DATA_PAGES) *
+					sizeof(long), GFP_KERNEL);
+		KUNIT_ASSERT_NOT_NULL(test, m->used);
+		m->pool = pool;
+		m->node = i;
+		m->media.sb.member_index = i;
+		m->media.sb.geo.data_pages = PNUMA_TEST_DATA_PAGES;
+		pool->members[i] = m;
+	}
+	return pool;
+}
+
+/*
+ * @nr logical pages on member 0 (data pages 0..@nr-1), each with a
+ * destination reserved on member 1, as pnuma_migrate() leaves them
+ * before their first transaction.
+ */
+static void pnuma_test_txn_pages(struct kunit *test, struct pnuma_pool *pool,
+				 struct pnuma_mig *pages, struct pnuma_mig **txn,
+				 unsigned int nr)
+{
+	struct pnuma_member *src = pool->members[0], *dst = pool->members[1];
+	unsigned int i;
+	u64 ppn;
+
+	guard(mutex)(&pool->alloc_lock);
+	for (i = 0; i < nr; i++) {
+		KUNIT_ASSERT_EQ(test, pnuma_page_reserve(src, &ppn), 0);
+		KUNIT_ASSERT_EQ(test, xa_err(xa_store(&pool->map, 100 + i,
+						      pnuma_map_entry(src, ppn),
+						      GFP_KERNEL)), 0);
+		pages[i] = (struct pnuma_mig){
+			.lpn = 100 + i, .node = 1, .status = -EAGAIN,
+			.src = src, .src_ppn = ppn, .dst = dst,
+		};
+		KUNIT_ASSERT_EQ(test, pnuma_page_reserve(dst, &pages[i].dst_ppn), 0);
+		txn[i] = &pages[i];
+	}
+}
+
+/*
+ * One copy fails in a transaction of 8 (the first, a middle or the last
+ * page): the failed page gives its destination back, the 7 others keep
+ * theirs through the retry, and after the retry commits, a member filled
+ * to the brim never hands one of the moved pages' data pages out again.
+ */
+static void pnuma_test_settle_failed_copy(struct kunit *test)
+{
+	static const unsigned int fail_at[] = { 0, 3, 7 };
+	enum { N = 8 };
+	unsigned int f;
+
+	for (f = 0; f < ARRAY_SIZE(fail_at); f++) {
+		struct pnuma_pool *pool = pnuma_test_pool(test);
+		struct pnuma_member *src = pool->members[0];
+		struct pnuma_member *dst = pool->members[1];
+		struct pnuma_mig pages[N], *txn[N], *retry[N];
+		struct pnuma_member *m;
+		unsigned int i, n = 0;
+		u64 ppn;
+
+		pnuma_test_txn_pages(test, pool, pages, txn, N);
+		KUNIT_EXPECT_EQ(test, dst->nr_used, N);
+
+		pages[fail_at[f]].status = -EIO;
+		pnuma_mig_settle(pool, txn, N, false);
+		KUNIT_EXPECT_EQ(test, dst->nr_used, N - 1);
+		KUNIT_EXPECT_EQ(test, src->nr_used, N);
+		for (i = 0; i < N; i++) {
+			KUNIT_EXPECT_EQ_MSG(test, test_bit(pages[i].dst_ppn, dst->used),
+					    i != fail_at[f], "failing page %u, page %u",
+					    fail_at[f], i);
+			if (i != fail_at[f])
+				retry[n++] = &pages[i];
+		}
+
+		/* The retry, with the same destinations, commits. */
+		pnuma_mig_settle(pool, retry, n, true);
+		KUNIT_EXPECT_EQ(test, dst->nr_used, N - 1);
+		KUNIT_EXPECT_EQ(test, src->nr_used, 1);
+		for (i = 0; i < N; i++) {
+			bool moved = i != fail_at[f];
+
+			KUNIT_ASSERT_EQ(test, pnuma_page_lookup(pool, pages[i].lpn,
+								&m, &ppn), 0);
+			KUNIT_EXPECT_PTR_EQ(test, m, moved ? dst : src);
+			KUNIT_EXPECT_EQ(test, ppn, moved ? pages[i].dst_ppn :
+					pages[i].src_ppn);
+			KUNIT_EXPECT_EQ(test, pages[i].status, moved ? 1 : -EIO);
+		}
+
+		/* Fill the destination: no page of it is handed out twice. */
+		mutex_lock(&pool->alloc_lock);
+		while (!pnuma_page_reserve(dst, &ppn))
+			for (i = 0; i < N; i++)
+				KUNIT_EXPECT_TRUE(test, i == fail_at[f] ||
+						  ppn != pages[i].dst_ppn);
+		mutex_unlock(&pool->alloc_lock);
+		KUNIT_EXPECT_EQ(test, dst->nr_used, PNUMA_TEST_DATA_PAGES);
+		xa_destroy(&pool->map);
+	}
+}
+
+/* A member going away fails every page: every destination is given back. */
+static void pnuma_test_settle_all_failed(struct kunit *test)
+{
+	enum { N = 8 };
+	struct pnuma_pool *pool = pnuma_test_pool(test);
+	struct pnuma_mig pages[N], *txn[N];
+	unsigned int i;
+
+	pnuma_test_txn_pages(test, pool, pages, txn, N);
+	for (i = 0; i < N; i++)
+		pages[i].status = -EIO;
+	pnuma_mig_settle(pool, txn, N, false);
+	KUNIT_EXPECT_EQ(test, pool->members[1]->nr_used, 0);
+	KUNIT_EXPECT_EQ(test, pool->members[0]->nr_used, N);
+	KUNIT_EXPECT_TRUE(test, bitmap_empty(pool->members[1]->used,
+					     PNUMA_TEST_DATA_PAGES));
+	xa_destroy(&pool->map);
+}
+
 static struct kunit_case pnuma_migrate_test_cases[] = {
 	KUNIT_CASE(pnuma_test_jring_wrap),
 	KUNIT_CASE(pnuma_test_jring_release_order),
 	KUNIT_CASE(pnuma_test_jring_full_waits),
+	KUNIT_CASE(pnuma_test_settle_failed_copy),
+	KUNIT_CASE(pnuma_test_settle_all_failed),
 	{},
 };
 
 static struct kunit_suite pnuma_migrate_test_suite = {
-	.name = "pnuma-jring",
+	.name = "pnuma-migrate",
 	.test_cases = pnuma_migrate_test_cases,
 };
 

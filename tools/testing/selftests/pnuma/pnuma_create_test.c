@@ -3,7 +3,9 @@
  * Tests of creating pools, on fresh media with no pool assembled (make
  * check boots the guest with --fresh --no-pool for them): what create
  * refuses and with which error, the logical size option, first-touch
- * fallback to another node's member, and SIGBUS when the pool is full.
+ * fallback to another node's member, SIGBUS when the pool is full, and
+ * the accounting of a move whose copy fails part-way through a batch,
+ * checked by filling the destination member to the brim.
  *
  * These tests format /dev/pmem0 and /dev/pmem1: not run by
  * run_kselftest.sh, only on scratch media.
@@ -214,6 +216,113 @@ TEST_F_TIMEOUT(create, full_pool_gives_sigbus, 600)
 	/* What is there stays readable. */
 	EXPECT_EQ(0x5a, p[(cap - 1) * PNUMA_PAGE]);
 	munmap(p, (cap + 1) * PNUMA_PAGE);
+	close(fd);
+}
+
+/* Write @val to /sys/kernel/debug/pnuma/<file>: 0 or the errno. */
+static int debugfs_write(const char *file, const char *val)
+{
+	char path[PATH_MAX];
+
+	snprintf(path, sizeof(path), "/sys/kernel/debug/pnuma/%s", file);
+	return -pnuma_write_file(path, val);
+}
+
+static long long member_used(int member)
+{
+	char path[PATH_MAX];
+
+	snprintf(path, sizeof(path), PNUMA_SYSFS "/pnuma0/members/%d/%%s", member);
+	return pnuma_sysfs_num(path, "used_pages");
+}
+
+/*
+ * Of the @n logical pages from @lpn, those whose content is not what
+ * pnuma_write_halves(.., @n, @lpn, 0x600d, ..) wrote.
+ */
+static int bad_pattern_pages(int fd, unsigned long n, long long lpn)
+{
+	uint64_t want[PNUMA_PAGE / sizeof(uint64_t)];
+	uint64_t got[PNUMA_PAGE / sizeof(uint64_t)];
+	unsigned long i;
+	int bad = 0;
+
+	for (i = 0; i < n; i++) {
+		pnuma_pattern(want, 0x600d + (i >= n / 2), lpn + i);
+		if (pread(fd, got, PNUMA_PAGE, (lpn + i) * PNUMA_PAGE) != PNUMA_PAGE ||
+		    memcmp(got, want, PNUMA_PAGE))
+			bad++;
+	}
+	return bad;
+}
+
+/*
+ * One copy fails in a move of 64 pages (one journal transaction): at the
+ * first page, in the middle, at the last. The failed page stays with
+ * -EIO; the 63 others move, and each member's used_pages counts exactly
+ * the pages it holds. Filling the destination member with first touches
+ * afterwards must not hand out a data page a moved page lives in: every
+ * moved page keeps its content.
+ */
+TEST_F_TIMEOUT(create, copy_failure_in_a_batch_keeps_every_page_once, 900)
+{
+	static const int fail_at[] = { 0, 31, 63 };
+	enum { N = 64, SETS = ARRAY_SIZE(fail_at) };
+	long long used0, used1, cap1, i, lpn;
+	int status[N], s, k, fd;
+	char space[32], *map;
+
+	if (access("/sys/kernel/debug/pnuma/fail_copy", F_OK))
+		SKIP(return, "no /sys/kernel/debug/pnuma/fail_copy");
+	ASSERT_EQ(0, pnuma_sysfs_write("create", "force " PMEM0 " " PMEM1));
+	fd = open("/dev/pnuma0", O_RDWR);
+	ASSERT_LE(0, fd);
+	map = mmap(NULL, SETS * N * PNUMA_PAGE, PROT_READ | PROT_WRITE,
+		   MAP_SHARED, fd, 0);
+	ASSERT_NE(MAP_FAILED, map);
+	ASSERT_EQ(0, pnuma_write_halves(map, SETS * N, 0, 0x600d,
+					pnuma_node_cpu(0), pnuma_node_cpu(0)));
+	ASSERT_EQ(SETS * N, member_used(0));
+	ASSERT_EQ(0, member_used(1));
+
+	/* No stack dump: the console is checked for kernel splats. */
+	ASSERT_EQ(0, debugfs_write("fail_copy/verbose", "0"));
+	for (s = 0; s < SETS; s++) {
+		/* space: the copies before the one that fails. */
+		snprintf(space, sizeof(space), "%lu", (fail_at[s] + 1) * PNUMA_PAGE);
+		ASSERT_EQ(0, debugfs_write("fail_copy/space", space));
+		ASSERT_EQ(0, debugfs_write("fail_copy/times", "1"));
+		ASSERT_EQ(0, debugfs_write("fail_copy/probability", "100"));
+		ASSERT_EQ(0, pnuma_move_range(map + s * N * PNUMA_PAGE, N, 1,
+					      status, 0));
+		debugfs_write("fail_copy/probability", "0");
+		for (k = 0; k < N; k++)
+			EXPECT_EQ(k == fail_at[s] ? -EIO : 1, status[k])
+				TH_LOG("failing page %d: page %d", fail_at[s], k);
+		EXPECT_EQ(SETS * N - (s + 1) * (N - 1), member_used(0))
+			TH_LOG("failing page %d", fail_at[s]);
+		EXPECT_EQ((s + 1) * (N - 1), member_used(1))
+			TH_LOG("failing page %d", fail_at[s]);
+	}
+	EXPECT_EQ(0, bad_pattern_pages(fd, SETS * N, 0));
+
+	/* Fill member 1 (node 1) with first touches from node 1. */
+	used0 = member_used(0);
+	used1 = member_used(1);
+	cap1 = pnuma_sysfs_num(PNUMA_SYSFS "/pnuma0/members/1/%s", "capacity_pages");
+	ASSERT_LT(used1, cap1);
+	lpn = SETS * N;
+	munmap(map, SETS * N * PNUMA_PAGE);
+	map = mmap(NULL, (cap1 - used1) * PNUMA_PAGE, PROT_READ | PROT_WRITE,
+		   MAP_SHARED, fd, lpn * PNUMA_PAGE);
+	ASSERT_NE(MAP_FAILED, map);
+	ASSERT_EQ(0, pnuma_pin_cpu(pnuma_node_cpu(1)));
+	for (i = 0; i < cap1 - used1; i++)
+		map[i * PNUMA_PAGE] = 0x5a;
+	EXPECT_EQ(cap1, member_used(1));
+	EXPECT_EQ(used0, member_used(0));
+	EXPECT_EQ(0, bad_pattern_pages(fd, SETS * N, 0));
+	munmap(map, (cap1 - used1) * PNUMA_PAGE);
 	close(fd);
 }
 
