@@ -264,12 +264,24 @@ static void pnuma_mig_isolate(struct pnuma_pool *pool, struct pnuma_mig *pages,
 
 		if (p->status != -EAGAIN)
 			continue;
+		xa_lock(&pool->map);
+		/*
+		 * pnuma_mig_prepare() looked the page up unmarked: a mover
+		 * that has finished since may have moved it. Marked, it stays
+		 * where it is now until the mark is cleared.
+		 */
 		if (xa_get_mark(&pool->map, p->lpn, PNUMA_MIGRATING)) {
 			p->status = -EBUSY;
-			continue;
+		} else if (pnuma_page_lookup(pool, p->lpn, &p->src,
+					     &p->src_ppn)) {
+			p->status = -ENOENT;
+		} else if (p->src == p->dst) {
+			p->status = p->node;
+		} else {
+			__xa_set_mark(&pool->map, p->lpn, PNUMA_MIGRATING);
+			p->marked = true;
 		}
-		xa_set_mark(&pool->map, p->lpn, PNUMA_MIGRATING);
-		p->marked = true;
+		xa_unlock(&pool->map);
 	}
 	up_write(&pool->fault_lock);
 

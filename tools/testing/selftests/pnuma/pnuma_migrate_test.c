@@ -297,6 +297,76 @@ TEST_F_TIMEOUT(migrate, writers_lose_nothing_while_pages_move, 300)
 	munmap(map, N * PNUMA_PAGE);
 }
 
+struct opposite_mover {
+	char *map;
+	int node;
+	int cpu;
+	long calls;
+	long bad;		/* statuses move_pages(2) must not give here */
+	int last_bad;
+	double until;
+};
+
+/* move_pages() every page to ->node until ->until; count odd statuses. */
+static void *opposite_fn(void *arg)
+{
+	enum { N = 64 };
+	struct opposite_mover *m = arg;
+	int status[N], i;
+
+	pnuma_pin_cpu(m->cpu);
+	while (pnuma_now() < m->until) {
+		if (pnuma_move_range(m->map, N, m->node, status, 0)) {
+			m->bad++;
+			m->last_bad = -errno;
+			continue;
+		}
+		m->calls++;
+		for (i = 0; i < N; i++) {
+			if (status[i] == 0 || status[i] == 1 || status[i] == -EBUSY)
+				continue;
+			m->bad++;
+			m->last_bad = status[i];
+		}
+	}
+	return NULL;
+}
+
+/*
+ * Two movers push the same pages toward opposite nodes: a page the other
+ * mover has just moved is reported where it is now or -EBUSY, never a
+ * false -EIO (a media error) or another node.
+ */
+TEST_F_TIMEOUT(migrate, opposite_movers_get_true_statuses, 120)
+{
+	enum { N = 64 };
+	struct opposite_mover m[2];
+	pthread_t th[2];
+	long long lpn, errors;
+	char *map;
+	int t;
+
+	map = fresh_pages(self->fd, self->logical, N, self->cpu[0], &lpn);
+	ASSERT_NE(NULL, map);
+	errors = pnuma_sysfs_num(PNUMA_SYSFS "/%s/media_errors", POOL);
+	for (t = 0; t < 2; t++) {
+		m[t] = (struct opposite_mover){
+			.map = map, .node = !t, .cpu = self->cpu[t],
+			.until = pnuma_now() + 5,
+		};
+		ASSERT_EQ(0, pthread_create(&th[t], NULL, opposite_fn, &m[t]));
+	}
+	for (t = 0; t < 2; t++) {
+		pthread_join(th[t], NULL);
+		EXPECT_LT(0, m[t].calls);
+		EXPECT_EQ(0, m[t].bad) TH_LOG("mover to node %d: last odd status %d",
+					      m[t].node, m[t].last_bad);
+	}
+	EXPECT_EQ(errors, pnuma_sysfs_num(PNUMA_SYSFS "/%s/media_errors", POOL));
+	EXPECT_EQ(0, bad_pages(self->fd, map, N, lpn));
+	munmap(map, N * PNUMA_PAGE);
+}
+
 TEST_F(migrate, injected_copy_failure_leaves_the_page)
 {
 	long long lpn, errors, vmstat;
