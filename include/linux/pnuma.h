@@ -38,6 +38,7 @@ struct pnuma_move_batch {
 #ifdef CONFIG_PNUMA
 
 DECLARE_STATIC_KEY_FALSE(pnuma_balancing_key);
+DECLARE_STATIC_KEY_FALSE(pnuma_pools_key);
 extern const struct vm_operations_struct pnuma_vm_ops;
 
 /**
@@ -54,8 +55,8 @@ static inline bool vma_is_pnuma(const struct vm_area_struct *vma)
 int pnuma_page_node(struct vm_area_struct *vma, unsigned long addr);
 unsigned long pnuma_vma_node_pages(struct vm_area_struct *vma,
 				   unsigned long *node_pages);
-int pnuma_move_pages_queue(struct pnuma_move_batch *b, const void __user *p,
-			   int node, int index);
+int __pnuma_move_pages_queue(struct pnuma_move_batch *b, const void __user *p,
+			     int node, int index);
 int pnuma_move_pages_flush(struct pnuma_move_batch *b, int __user *status,
 			   bool all);
 void pnuma_move_pages_end(struct pnuma_move_batch *b);
@@ -63,6 +64,28 @@ bool pnuma_prot_numa_pte(struct vm_area_struct *vma, pte_t pte,
 			 int target_node);
 int pnuma_numa_fault(struct vm_fault *vmf, pte_t pte, bool writable,
 		     int *flags, int *last_cpupid);
+
+/**
+ * pnuma_move_pages_queue() - Queue a page of move_pages(2), if it is pnuma's
+ * @b: the call's batch
+ * @p: the page's address in @b->mm
+ * @node: where to move it
+ * @index: its index in the call's arrays
+ *
+ * Free while no pool is assembled (a static key): without a pool there is
+ * no mapping of one, and move_pages(2) pays no VMA lookup for pnuma.
+ *
+ * Return: 0 if @p is not in a pnuma mapping, 1 if it was queued, or a
+ * negative errno to report as its status.
+ */
+static inline int pnuma_move_pages_queue(struct pnuma_move_batch *b,
+					 const void __user *p, int node,
+					 int index)
+{
+	if (!static_branch_unlikely(&pnuma_pools_key))
+		return 0;
+	return __pnuma_move_pages_queue(b, p, node, index);
+}
 
 /**
  * pnuma_balancing_enabled() - Is NUMA balancing of pnuma pages on?

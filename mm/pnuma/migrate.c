@@ -602,17 +602,19 @@ struct pnuma_move_req {
 };
 
 /**
- * pnuma_move_pages_queue() - queue a page of move_pages(2), if it is pnuma's
+ * __pnuma_move_pages_queue() - queue a page of move_pages(2), if it is pnuma's
  * @b: the call's batch
  * @p: the page's address in @b->mm
  * @node: where to move it
  * @index: its index in the call's arrays
  *
+ * The body of pnuma_move_pages_queue(), once a pool is assembled.
+ *
  * Return: 0 if @p is not in a pnuma mapping, 1 if it was queued, or a
  * negative errno to report as its status.
  */
-int pnuma_move_pages_queue(struct pnuma_move_batch *b, const void __user *p,
-			   int node, int index)
+int __pnuma_move_pages_queue(struct pnuma_move_batch *b, const void __user *p,
+			     int node, int index)
 {
 	struct vm_area_struct *vma;
 	struct pnuma_move_req *r;

@@ -11,6 +11,7 @@
 #include <linux/dax.h>
 #include <linux/fs.h>
 #include <linux/init.h>
+#include <linux/pnuma.h>
 #include <linux/reboot.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
@@ -25,6 +26,8 @@
 /* Serialises creating, assembling and stopping pools; protects pnuma_pools. */
 DEFINE_MUTEX(pnuma_pools_lock);
 DEFINE_XARRAY_ALLOC(pnuma_pools);
+/* On while a pool is published: pnuma_move_pages_queue() looks for it. */
+DEFINE_STATIC_KEY_FALSE(pnuma_pools_key);
 
 #define PNUMA_OPEN_MODE	(BLK_OPEN_READ | BLK_OPEN_WRITE | BLK_OPEN_RESTRICT_WRITES)
 /* How much of a device pnuma_foreign_signature() looks at. */
@@ -206,9 +209,11 @@ static int pnuma_pool_publish(struct pnuma_pool *pool)
 	snprintf(pool->name, sizeof(pool->name), "pnuma%u", id);
 	pnuma_numa_setup(pool);
 
+	/* On before /dev/pnumaN can be mapped: see pnuma_move_pages_queue(). */
+	static_branch_inc(&pnuma_pools_key);
 	err = pnuma_dev_add(pool);
 	if (err)
-		goto err_erase;
+		goto err_key;
 	err = pnuma_sysfs_add_pool(pool);
 	if (err)
 		goto err_dev;
@@ -219,7 +224,8 @@ static int pnuma_pool_publish(struct pnuma_pool *pool)
 
 err_dev:
 	pnuma_dev_del(pool);
-err_erase:
+err_key:
+	static_branch_dec(&pnuma_pools_key);
 	xa_erase(&pnuma_pools, id);
 	pool->id = -1;
 	return err;
@@ -230,6 +236,7 @@ static void pnuma_pool_unpublish(struct pnuma_pool *pool)
 	lockdep_assert_held(&pnuma_pools_lock);
 	pnuma_sysfs_del_pool(pool);
 	pnuma_dev_del(pool);
+	static_branch_dec(&pnuma_pools_key);
 	xa_erase(&pnuma_pools, pool->id);
 }
 

@@ -241,6 +241,52 @@ TEST_F(migrate, pnuma_and_anonymous_pages_in_one_call)
 	munmap(map, N * PNUMA_PAGE);
 }
 
+/*
+ * move_pages(2) stops early when upstream cannot migrate the anonymous
+ * pages it queued for one node (here one a pipe holds), and a page for
+ * another node follows: the pnuma page queued before them must still move
+ * and get its status.
+ */
+TEST_F(migrate, pnuma_page_before_a_failed_anonymous_batch_moves)
+{
+	enum { SENTINEL = 0x5e47 };
+	int nodes[3] = { 1, 1, 0 };
+	int status[3] = { SENTINEL, SENTINEL, SENTINEL };
+	int pipefd[2];
+	struct iovec iov;
+	void *pages[3];
+	char *map, *anon;
+	long long lpn;
+	long ret;
+
+	map = fresh_pages(self->fd, self->logical, 2, self->cpu[0], &lpn);
+	ASSERT_NE(NULL, map);
+	ASSERT_EQ(0, pnuma_pin_cpu(self->cpu[0]));
+	anon = mmap(NULL, 2 * PNUMA_PAGE, PROT_READ | PROT_WRITE,
+		    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, anon);
+	memset(anon, 7, 2 * PNUMA_PAGE);
+	ASSERT_EQ(0, pnuma_node_of(anon));
+	/* The pipe holds a reference: upstream cannot migrate the page. */
+	ASSERT_EQ(0, pipe(pipefd));
+	iov = (struct iovec){ .iov_base = anon, .iov_len = PNUMA_PAGE };
+	ASSERT_EQ(PNUMA_PAGE, vmsplice(pipefd[1], &iov, 1, 0));
+
+	pages[0] = map;
+	pages[1] = anon;
+	pages[2] = anon + PNUMA_PAGE;
+	ret = syscall(SYS_move_pages, 0, 3, pages, nodes, status, 0);
+	EXPECT_LT(0, ret) TH_LOG("move_pages: %ld (%s)", ret, strerror(errno));
+	EXPECT_EQ(1, status[0]);
+	EXPECT_EQ(1, pnuma_node_of(map));
+	EXPECT_EQ(0, pnuma_node_of(anon));
+	EXPECT_EQ(0, bad_pages(self->fd, map, 2, lpn));
+	close(pipefd[0]);
+	close(pipefd[1]);
+	munmap(anon, 2 * PNUMA_PAGE);
+	munmap(map, 2 * PNUMA_PAGE);
+}
+
 struct counter_writer {
 	uint64_t *map;
 	unsigned long pages;
