@@ -99,8 +99,10 @@ struct pnuma_numa_req {
 
 /**
  * struct pnuma_numa - a pool's automatic NUMA balancing
- * @state: per logical page: last fault, queued, last move (see numa.c);
- *	NULL if the pool is not balanced
+ * @state: per logical page: last fault, queued, last move (see numa.c),
+ *	in arrays of 512 pages indexed by lpn / 512, allocated at the first
+ *	hinting fault in their range; freed with the pool
+ * @balanced: the queue and the batch are allocated: the pool is balanced
  * @lock: protects @queue and @nr
  * @nr: pages queued
  * @queue: the pages queued, oldest first
@@ -114,7 +116,8 @@ struct pnuma_numa_req {
  * @backoff: moves the ping-pong hysteresis held back
  */
 struct pnuma_numa {
-	atomic64_t *state;
+	struct xarray state;
+	bool balanced;
 	spinlock_t lock;		/* protects queue and nr */
 	unsigned int nr;
 	struct pnuma_numa_req *queue;

@@ -27,7 +27,10 @@
  * task never waits for a move, and a move is as crash consistent as one
  * asked for with move_pages(2).
  *
- * The per-page state is a u64 per logical page, in DRAM, kept across moves:
+ * The per-page state is a u64 per logical page, in DRAM, kept across moves,
+ * allocated for 512 logical pages (2 MiB) at a time at the first hinting
+ * fault on one of them, so that no allocation is sized by the capacity of
+ * the pool and untouched ranges cost nothing:
  *
  *   bits  0-31  cpupid of the last hinting fault (cpu_pid_to_cpupid())
  *   bit     32  the cpupid is valid
@@ -68,6 +71,9 @@
 #define PNUMA_NUMA_BOUNCE	4
 /* Pages moved per call of pnuma_migrate() by the worker. */
 #define PNUMA_NUMA_BATCH	64
+/* Logical pages whose states are allocated together. */
+#define PNUMA_NS_CHUNK_SHIFT	9
+#define PNUMA_NS_CHUNK		BIT(PNUMA_NS_CHUNK_SHIFT)
 
 /**
  * pnuma_numa_now() - the time, in the unit of the stamp
@@ -161,6 +167,31 @@ u64 pnuma_numa_moved(u64 old, bool moved, u32 now)
 		FIELD_PREP(PNUMA_NS_STAMP, now);
 }
 
+/*
+ * The balancing state of logical page @lpn. If its range has none yet,
+ * allocate it when @alloc (without sleeping: faults hold the PTE lock),
+ * or return NULL; NULL too when memory is short.
+ */
+static atomic64_t *pnuma_numa_state(struct pnuma_numa *numa, u64 lpn,
+				    bool alloc)
+{
+	const gfp_t gfp = GFP_NOWAIT | __GFP_NOWARN;
+	unsigned long idx = lpn >> PNUMA_NS_CHUNK_SHIFT;
+	atomic64_t *chunk = xa_load(&numa->state, idx), *old;
+
+	if (!chunk && alloc) {
+		chunk = kcalloc(PNUMA_NS_CHUNK, sizeof(*chunk), gfp);
+		if (!chunk)
+			return NULL;
+		old = xa_cmpxchg(&numa->state, idx, NULL, chunk, gfp);
+		if (old) {
+			kfree(chunk);
+			chunk = xa_is_err(old) ? NULL : old;
+		}
+	}
+	return chunk ? &chunk[lpn & (PNUMA_NS_CHUNK - 1)] : NULL;
+}
+
 /* The member holding @pfn, and its data page number there. */
 static struct pnuma_member *pnuma_pfn_member(struct pnuma_pool *pool,
 					     unsigned long pfn, u64 *ppn)
@@ -203,7 +234,7 @@ bool pnuma_prot_numa_pte(struct vm_area_struct *vma, pte_t pte,
 	struct pnuma_member *m;
 	u64 ppn;
 
-	if (!pnuma_balancing_enabled() || !pool->numa.state)
+	if (!pnuma_balancing_enabled() || !pool->numa.balanced)
 		return false;
 	if (target_node == NUMA_NO_NODE &&
 	    atomic_read(&vma->vm_mm->mm_users) == 1)
@@ -304,7 +335,7 @@ int pnuma_numa_fault(struct vm_fault *vmf, pte_t pte, bool writable,
 	atomic64_t *state;
 	u64 old, new, ppn;
 
-	if (!pnuma_balancing_enabled() || !numa->state ||
+	if (!pnuma_balancing_enabled() || !numa->balanced ||
 	    vmf->pgoff >= pool->logical_pages)
 		return NUMA_NO_NODE;
 	src = pnuma_pfn_member(pool, pte_pfn(pte), &ppn);
@@ -325,7 +356,9 @@ int pnuma_numa_fault(struct vm_fault *vmf, pte_t pte, bool writable,
 	if (!writable)
 		*flags |= TNF_NO_GROUP;
 
-	state = &numa->state[vmf->pgoff];
+	state = pnuma_numa_state(numa, vmf->pgoff, true);
+	if (!state)
+		return f.page_nid;
 	old = atomic64_read(state);
 	do {
 		v = pnuma_numa_decide(old, &f, &new);
@@ -382,9 +415,15 @@ static void pnuma_numa_work(struct work_struct *work)
 		moved = 0;
 		failed = 0;
 		for (i = 0; i < n; i++) {
-			atomic64_t *state = &numa->state[pages[i].lpn];
+			atomic64_t *state = pnuma_numa_state(numa, pages[i].lpn,
+							     false);
 			bool ok = pages[i].marked && pages[i].status >= 0;
-			u64 old = atomic64_read(state);
+			u64 old;
+
+			/* Queued: its state exists, and lives as long as the pool. */
+			if (WARN_ON_ONCE(!state))
+				continue;
+			old = atomic64_read(state);
 
 			while (!atomic64_try_cmpxchg(state, &old,
 						     pnuma_numa_moved(old, ok, now)))
@@ -408,32 +447,35 @@ static void pnuma_numa_work(struct work_struct *work)
  */
 void pnuma_numa_init(struct pnuma_pool *pool)
 {
+	xa_init(&pool->numa.state);
 	spin_lock_init(&pool->numa.lock);
 	INIT_WORK(&pool->numa.work, pnuma_numa_work);
 }
 
 /**
- * pnuma_numa_setup() - allocate a pool's balancing state
+ * pnuma_numa_setup() - allocate a pool's balancing queue
  * @pool: the pool, its logical capacity known
  *
- * 8 bytes of DRAM per logical page. A pool for which they cannot be had
- * still serves its pages; NUMA balancing leaves it alone.
+ * The per-page state comes later, a range at a time (pnuma_numa_state()).
+ * A pool for which the queue cannot be had still serves its pages; NUMA
+ * balancing leaves it alone, and says so in the log and in sysfs
+ * (numa/balanced).
  */
 void pnuma_numa_setup(struct pnuma_pool *pool)
 {
 	struct pnuma_numa *numa = &pool->numa;
 
-	numa->state = kvcalloc(pool->logical_pages, sizeof(*numa->state),
-			       GFP_KERNEL);
 	numa->queue = kvcalloc(PNUMA_NUMA_QUEUE, sizeof(*numa->queue),
 			       GFP_KERNEL);
 	numa->batch = kvcalloc(PNUMA_NUMA_BATCH, sizeof(*numa->batch),
 			       GFP_KERNEL);
-	if (!numa->state || !numa->queue || !numa->batch) {
-		pr_warn("%s: no memory for NUMA balancing state (%llu pages); the pool will not be balanced\n",
-			pool->name, pool->logical_pages);
+	if (!numa->queue || !numa->batch) {
+		pr_warn("%s: no memory for the NUMA balancing queue; the pool will not be balanced\n",
+			pool->name);
 		pnuma_numa_free(pool);
+		return;
 	}
+	numa->balanced = true;
 }
 
 /**
@@ -452,11 +494,15 @@ void pnuma_numa_stop(struct pnuma_pool *pool)
 void pnuma_numa_free(struct pnuma_pool *pool)
 {
 	struct pnuma_numa *numa = &pool->numa;
+	unsigned long idx;
+	atomic64_t *chunk;
 
-	kvfree(numa->state);
+	numa->balanced = false;
+	xa_for_each(&numa->state, idx, chunk)
+		kfree(chunk);
+	xa_destroy(&numa->state);
 	kvfree(numa->queue);
 	kvfree(numa->batch);
-	numa->state = NULL;
 	numa->queue = NULL;
 	numa->batch = NULL;
 }

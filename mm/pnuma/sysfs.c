@@ -272,7 +272,7 @@ PNUMA_NUMA_ATTR(backoff, backoff);
 static ssize_t numa_balanced_show(struct kobject *kobj,
 				  struct kobj_attribute *attr, char *buf)
 {
-	return sysfs_emit(buf, "%d\n", !!to_pool(kobj)->numa.state);
+	return sysfs_emit(buf, "%d\n", to_pool(kobj)->numa.balanced);
 }
 
 static struct kobj_attribute numa_balanced_attr =

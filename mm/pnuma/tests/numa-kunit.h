@@ -157,12 +157,55 @@ static void pnuma_test_numa_wrap(struct kunit *test)
 			PNUMA_NV_MIGRATE);
 }
 
+/*
+ * A pool of 4 TiB of logical pages (2^30): setting up balancing allocates
+ * nothing sized by the capacity, and a page at either end gets a state of
+ * its own, allocated with its 2 MiB range only.
+ */
+static void pnuma_test_numa_state_4tib(struct kunit *test)
+{
+	const u64 pages = 4ULL << (40 - PAGE_SHIFT);
+	struct pnuma_pool *pool;
+	atomic64_t *first, *last;
+	unsigned long idx, n = 0;
+	void *chunk;
+
+	pool = kunit_kzalloc(test, sizeof(*pool), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, pool);
+	pool->logical_pages = pages;
+	strscpy(pool->name, "pnuma-test", sizeof(pool->name));
+	pnuma_numa_init(pool);
+	pnuma_numa_setup(pool);
+	KUNIT_ASSERT_TRUE(test, pool->numa.balanced);
+	KUNIT_EXPECT_TRUE(test, xa_empty(&pool->numa.state));
+
+	KUNIT_EXPECT_NULL(test, pnuma_numa_state(&pool->numa, pages - 1, false));
+	last = pnuma_numa_state(&pool->numa, pages - 1, true);
+	first = pnuma_numa_state(&pool->numa, 0, true);
+	KUNIT_ASSERT_NOT_NULL(test, last);
+	KUNIT_ASSERT_NOT_NULL(test, first);
+	KUNIT_EXPECT_EQ(test, atomic64_read(last), 0);
+	atomic64_set(last, 42);
+	KUNIT_EXPECT_EQ(test, atomic64_read(first), 0);
+	KUNIT_EXPECT_PTR_EQ(test, pnuma_numa_state(&pool->numa, pages - 1, false),
+			    last);
+	KUNIT_EXPECT_PTR_EQ(test, pnuma_numa_state(&pool->numa, pages - 512, false),
+			    last - 511);
+	KUNIT_EXPECT_NULL(test, pnuma_numa_state(&pool->numa, pages - 513, false));
+	xa_for_each(&pool->numa.state, idx, chunk)
+		n++;
+	KUNIT_EXPECT_EQ(test, n, 2);
+	pnuma_numa_free(pool);
+	KUNIT_EXPECT_FALSE(test, pool->numa.balanced);
+}
+
 static struct kunit_case pnuma_numa_test_cases[] = {
 	KUNIT_CASE(pnuma_test_numa_local),
 	KUNIT_CASE(pnuma_test_numa_two_faults),
 	KUNIT_CASE(pnuma_test_numa_early),
 	KUNIT_CASE(pnuma_test_numa_backoff),
 	KUNIT_CASE(pnuma_test_numa_wrap),
+	KUNIT_CASE(pnuma_test_numa_state_4tib),
 	{},
 };
 
