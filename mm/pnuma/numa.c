@@ -48,6 +48,7 @@
 #include <linux/pnuma.h>
 #include <linux/sched.h>
 #include <linux/sched/numa_balancing.h>
+#include <linux/sched/sysctl.h>
 #include <linux/slab.h>
 #include <linux/vmstat.h>
 #include <linux/workqueue.h>
@@ -223,9 +224,13 @@ static struct pnuma_member *pnuma_pfn_member(struct pnuma_pool *pool,
  * its only user runs here; other processes' accesses show in their own
  * PTEs. So pnuma applies it to its shared mappings too.
  *
+ * pnuma's balancing is NUMA balancing's normal mode: with
+ * kernel.numa_balancing set to memory tiering only (2), upstream leaves
+ * the pages of top-tier nodes alone, and pnuma leaves its pages alone.
+ *
  * Context: the PTE lock held, in the context of the task being scanned.
- * Return: true if numa_balancing_pmem is on and the page is not already
- * on @target_node.
+ * Return: true if numa_balancing_pmem is on, NUMA balancing is in normal
+ * mode, and the page is not already on @target_node.
  */
 bool pnuma_prot_numa_pte(struct vm_area_struct *vma, pte_t pte,
 			 int target_node)
@@ -234,7 +239,8 @@ bool pnuma_prot_numa_pte(struct vm_area_struct *vma, pte_t pte,
 	struct pnuma_member *m;
 	u64 ppn;
 
-	if (!pnuma_balancing_enabled() || !pool->numa.balanced)
+	if (!pnuma_balancing_enabled() || !pool->numa.balanced ||
+	    !(READ_ONCE(sysctl_numa_balancing_mode) & NUMA_BALANCING_NORMAL))
 		return false;
 	if (target_node == NUMA_NO_NODE &&
 	    atomic_read(&vma->vm_mm->mm_users) == 1)
@@ -257,6 +263,32 @@ static struct pnuma_member *pnuma_numa_target(struct pnuma_pool *pool,
 			return m;
 	}
 	return NULL;
+}
+
+/*
+ * Does a process other than the faulting one map logical page @lpn? The
+ * analogue of upstream's folio_likely_mapped_shared(), which pnuma's
+ * devmap pages cannot answer (they carry no mapcount): task_numa_fault()
+ * groups tasks of different processes (numa_group) only on shared faults.
+ * Under the PTE lock, so the mapping's tree is only tried: busy, the
+ * fault counts as private, as a racing upstream one may.
+ */
+static bool pnuma_numa_shared(struct vm_area_struct *vma, u64 lpn)
+{
+	struct address_space *mapping = vma->vm_file->f_mapping;
+	struct vm_area_struct *other;
+	bool shared = false;
+
+	if (!i_mmap_trylock_read(mapping))
+		return false;
+	vma_interval_tree_foreach(other, &mapping->i_mmap, lpn, lpn) {
+		if (other->vm_mm != vma->vm_mm) {
+			shared = true;
+			break;
+		}
+	}
+	i_mmap_unlock_read(mapping);
+	return shared;
 }
 
 /* Charge one page to @m's rate limit window; false if it is used up. */
@@ -355,6 +387,8 @@ int pnuma_numa_fault(struct vm_fault *vmf, pte_t pte, bool writable,
 	}
 	if (!writable)
 		*flags |= TNF_NO_GROUP;
+	if (pnuma_numa_shared(vma, vmf->pgoff))
+		*flags |= TNF_SHARED;
 
 	state = pnuma_numa_state(numa, vmf->pgoff, true);
 	if (!state)

@@ -5,7 +5,8 @@
  *  - convergence: pages first written on node 0 and then read by a thread
  *    pinned to node 1 end up on node 1, every byte intact;
  *  - off means off: with numa_balancing_pmem 0, no hinting fault on a
- *    pnuma page and no move, with NUMA balancing itself on;
+ *    pnuma page and no move, with NUMA balancing itself on; likewise with
+ *    NUMA balancing in memory-tiering mode only (numa_balancing=2);
  *  - anonymous memory converges as before, the switch 0 or 1;
  *  - local pages: touched only from their own node, scanned and faulted
  *    but never moved;
@@ -251,6 +252,24 @@ TEST_F(balance, off_means_off)
 	EXPECT_EQ(0, bad_pages(self->map, n, self->lpn));
 }
 
+/* Memory tiering only (numa_balancing=2): pnuma pages are not scanned. */
+TEST_F(balance, tiering_mode_leaves_pnuma_alone)
+{
+	long long pool_faults = pnuma_sysfs_num("%s", NUMA_SYSFS "/hint_faults");
+	long long moved = pnuma_sysfs_num("%s", NUMA_SYSFS "/pages_migrated");
+	unsigned long n = 512;
+
+	ASSERT_EQ(0, pnuma_write_file("/proc/sys/kernel/numa_balancing", "2"));
+	self->pages = n;
+	ASSERT_EQ(0, map_fresh(self->fd, self->logical, n, self->cpu[0],
+			       &self->map, &self->lpn));
+	ASSERT_EQ(0, read_from(self->map, n, &self->cpu[1], 1, 5, NULL));
+	EXPECT_EQ(0, pnuma_sysfs_num("%s", NUMA_SYSFS "/hint_faults") - pool_faults);
+	EXPECT_EQ(0, pnuma_sysfs_num("%s", NUMA_SYSFS "/pages_migrated") - moved);
+	EXPECT_EQ(n, pnuma_pages_on_node(self->map, n, 0));
+	EXPECT_EQ(0, bad_pages(self->map, n, self->lpn));
+}
+
 /* Anonymous memory still converges as upstream's, with the switch 0 or 1. */
 static void anon_converges(struct __test_metadata *_metadata, const int *cpu,
 			   const char *pmem)
@@ -316,6 +335,83 @@ TEST_F(balance, shared_pages_settle)
 	/* Hold times of 1, 2, 4 s...: at most 4 moves each in 10 s. */
 	EXPECT_GE(4 * (long long)n, moved);
 	EXPECT_EQ(0, bad_pages(self->map, n, self->lpn));
+}
+
+/* The numa_group_id /proc/PID/sched shows for @pid, or -1. */
+static int group_id_of(pid_t pid)
+{
+	char path[64], line[256];
+	int id = -1;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/sched", pid);
+	f = fopen(path, "r");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		char *p = strstr(line, "numa_group_id=");
+
+		if (p)
+			id = atoi(p + strlen("numa_group_id="));
+	}
+	fclose(f);
+	return id;
+}
+
+/* A child: write the pages from @cpu until killed. */
+static void group_child(int fd, long long lpn, unsigned long n, int cpu)
+{
+	char *map = mmap(NULL, n * PNUMA_PAGE, PROT_READ | PROT_WRITE,
+			 MAP_SHARED, fd, lpn * PNUMA_PAGE);
+	unsigned long i;
+	uint64_t v = 0;
+
+	if (map == MAP_FAILED || pnuma_pin_cpu(cpu))
+		_exit(1);
+	for (;;) {
+		v++;
+		for (i = 0; i < n; i++)
+			__atomic_store_n((uint64_t *)(map + i * PNUMA_PAGE) + 1 +
+					 (cpu & 1), v, __ATOMIC_RELAXED);
+	}
+}
+
+/*
+ * Two processes write the same pnuma pages: their hinting faults are
+ * shared faults (TNF_SHARED), so NUMA balancing puts them in one
+ * numa_group, as it does for processes sharing anonymous or file pages.
+ */
+TEST_F_TIMEOUT(balance, sharing_processes_form_a_numa_group, CONVERGE_S + 60)
+{
+	unsigned long n = 64;
+	pid_t pid[2];
+	int g[2] = { -1, -1 }, c, status;
+	double end;
+
+	self->pages = n;
+	ASSERT_EQ(0, map_fresh(self->fd, self->logical, n, self->cpu[0],
+			       &self->map, &self->lpn));
+	for (c = 0; c < 2; c++) {
+		pid[c] = fork();
+		ASSERT_LE(0, pid[c]);
+		if (!pid[c])
+			group_child(self->fd, self->lpn, n, self->cpu[c]);
+	}
+	end = pnuma_now() + CONVERGE_S;
+	while (pnuma_now() < end) {
+		usleep(200000);
+		g[0] = group_id_of(pid[0]);
+		g[1] = group_id_of(pid[1]);
+		if (g[0] > 0 && g[0] == g[1])
+			break;
+	}
+	for (c = 0; c < 2; c++) {
+		kill(pid[c], SIGKILL);
+		waitpid(pid[c], &status, 0);
+	}
+	TH_LOG("numa_group_id %d and %d", g[0], g[1]);
+	EXPECT_LT(0, g[0]);
+	EXPECT_EQ(g[0], g[1]);
 }
 
 TEST_F(balance, rate_limit)
