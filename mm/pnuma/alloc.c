@@ -59,6 +59,37 @@ static bool pnuma_member_full(struct pnuma_member *m)
 	return m->nr_used >= m->media.sb.geo.data_pages;
 }
 
+/**
+ * pnuma_node_member() - the member of a node with the most room
+ * @pool: the pool
+ * @node: the node
+ *
+ * Several members may share a node (two namespaces of one socket, or of
+ * one CXL device): the one with the most free data pages takes the next
+ * page, so that they fill evenly and a full one is never chosen.
+ *
+ * Context: &pnuma_pool.alloc_lock held.
+ * Return: the member, or NULL if no member of @node has room.
+ */
+struct pnuma_member *pnuma_node_member(struct pnuma_pool *pool, int node)
+{
+	struct pnuma_member *best = NULL;
+	u64 best_free = 0;
+	unsigned int i;
+
+	lockdep_assert_held(&pool->alloc_lock);
+	for (i = 0; i < pool->nr_members; i++) {
+		struct pnuma_member *m = pool->members[i];
+		u64 free = m->media.sb.geo.data_pages - m->nr_used;
+
+		if (m->node == node && free > best_free) {
+			best = m;
+			best_free = free;
+		}
+	}
+	return best;
+}
+
 /*
  * The member for a page first touched on @node: one on that node if it has
  * room, else the nearest one with room. *@fallback says it was not local.
@@ -66,21 +97,19 @@ static bool pnuma_member_full(struct pnuma_member *m)
 static struct pnuma_member *pnuma_pick_member(struct pnuma_pool *pool,
 					      int node, bool *fallback)
 {
-	struct pnuma_member *best = NULL;
+	struct pnuma_member *best = pnuma_node_member(pool, node);
 	int best_dist = INT_MAX;
 	unsigned int i;
 
-	lockdep_assert_held(&pool->alloc_lock);
+	*fallback = !best;
+	if (best)
+		return best;
 	for (i = 0; i < pool->nr_members; i++) {
 		struct pnuma_member *m = pool->members[i];
 		int dist;
 
 		if (pnuma_member_full(m))
 			continue;
-		if (m->node == node) {
-			*fallback = false;
-			return m;
-		}
 		dist = node == NUMA_NO_NODE || m->node == NUMA_NO_NODE ?
 			INT_MAX - 1 : node_distance(node, m->node);
 		if (dist < best_dist) {
@@ -88,7 +117,6 @@ static struct pnuma_member *pnuma_pick_member(struct pnuma_pool *pool,
 			best_dist = dist;
 		}
 	}
-	*fallback = true;
 	return best;
 }
 

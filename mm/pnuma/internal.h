@@ -235,6 +235,7 @@ int pnuma_scan_init(void);
 int pnuma_page_lookup(struct pnuma_pool *pool, u64 lpn,
 		      struct pnuma_member **m, u64 *ppn);
 void *pnuma_map_entry(struct pnuma_member *m, u64 ppn);
+struct pnuma_member *pnuma_node_member(struct pnuma_pool *pool, int node);
 int pnuma_page_reserve(struct pnuma_member *m, u64 *ppn);
 void pnuma_page_unreserve(struct pnuma_member *m, u64 ppn);
 int pnuma_page_get(struct pnuma_pool *pool, u64 lpn, int node,
@@ -254,7 +255,7 @@ int pnuma_migrate_init(void);
  *	negative errno
  * @src: its member
  * @src_ppn: its data page there
- * @dst: the member it moves to
+ * @dst: the member it moves to, chosen when its page is reserved
  * @dst_ppn: the data page reserved there
  * @gen: its generation
  * @marked: %PNUMA_MIGRATING is set on it

@@ -196,15 +196,15 @@ int pnuma_page_wait(struct pnuma_pool *pool, u64 lpn)
 	return 0;
 }
 
-/* The member on @node, or NULL. */
-static struct pnuma_member *pnuma_node_member(struct pnuma_pool *pool, int node)
+/* Has @node a member at all? Which one takes a page is decided later. */
+static bool pnuma_node_has_member(struct pnuma_pool *pool, int node)
 {
 	unsigned int i;
 
 	for (i = 0; i < pool->nr_members; i++)
 		if (pool->members[i]->node == node)
-			return pool->members[i];
-	return NULL;
+			return true;
+	return false;
 }
 
 /* Is logical page @lpn mapped by a process other than @mm? */
@@ -235,12 +235,12 @@ static void pnuma_mig_prepare(struct pnuma_pool *pool, struct pnuma_mig *p,
 		p->status = -ENOENT;
 		return;
 	}
-	p->dst = pnuma_node_member(pool, p->node);
-	if (!p->dst) {
+	if (!pnuma_node_has_member(pool, p->node)) {
 		p->status = -ENOMEM;
 		return;
 	}
-	if (p->dst == p->src) {
+	/* Never from one member of a node to another: it is there already. */
+	if (p->src->node == p->node) {
 		p->status = p->node;
 		return;
 	}
@@ -275,7 +275,7 @@ static void pnuma_mig_isolate(struct pnuma_pool *pool, struct pnuma_mig *pages,
 		} else if (pnuma_page_lookup(pool, p->lpn, &p->src,
 					     &p->src_ppn)) {
 			p->status = -ENOENT;
-		} else if (p->src == p->dst) {
+		} else if (p->src->node == p->node) {
 			p->status = p->node;
 		} else {
 			__xa_set_mark(&pool->map, p->lpn, PNUMA_MIGRATING);
@@ -323,7 +323,7 @@ static void pnuma_mig_check(struct pnuma_pool *pool, struct pnuma_mig *p)
 	dax_read_unlock(id);
 }
 
-/* Reserve the destination pages. */
+/* Reserve the destination pages, on the member of the node with most room. */
 static void pnuma_mig_reserve(struct pnuma_pool *pool, struct pnuma_mig *pages,
 			      unsigned int nr)
 {
@@ -335,7 +335,8 @@ static void pnuma_mig_reserve(struct pnuma_pool *pool, struct pnuma_mig *pages,
 
 		if (p->status != -EAGAIN)
 			continue;
-		if (should_fail(&pnuma_fail_alloc, PAGE_SIZE) ||
+		p->dst = pnuma_node_member(pool, p->node);
+		if (!p->dst || should_fail(&pnuma_fail_alloc, PAGE_SIZE) ||
 		    pnuma_page_reserve(p->dst, &p->dst_ppn))
 			p->status = -ENOMEM;
 	}

@@ -289,12 +289,46 @@ static void pnuma_test_settle_all_failed(struct kunit *test)
 	xa_destroy(&pool->map);
 }
 
+/*
+ * Two members on node 0: the one with more room takes the next page, a
+ * full one never does, and a node whose members are all full has none.
+ */
+static void pnuma_test_node_member_by_room(struct kunit *test)
+{
+	struct pnuma_pool *pool = pnuma_test_pool(test);
+	struct pnuma_member *a = pool->members[0], *b = pool->members[1];
+	unsigned int i;
+	u64 ppn;
+
+	b->node = 0;
+	mutex_lock(&pool->alloc_lock);
+	KUNIT_EXPECT_NULL(test, pnuma_node_member(pool, 1));
+	for (i = 0; i < PNUMA_TEST_DATA_PAGES; i++)
+		KUNIT_ASSERT_EQ(test, pnuma_page_reserve(a, &ppn), 0);
+	KUNIT_EXPECT_PTR_EQ(test, pnuma_node_member(pool, 0), b);
+	KUNIT_ASSERT_EQ(test, pnuma_page_reserve(b, &ppn), 0);
+	pnuma_page_unreserve(a, 5);
+	pnuma_page_unreserve(a, 6);
+	/* a has 2 free pages, b 63 */
+	KUNIT_EXPECT_PTR_EQ(test, pnuma_node_member(pool, 0), b);
+	for (i = 1; i < PNUMA_TEST_DATA_PAGES - 1; i++)
+		KUNIT_ASSERT_EQ(test, pnuma_page_reserve(b, &ppn), 0);
+	/* a 2, b 1 */
+	KUNIT_EXPECT_PTR_EQ(test, pnuma_node_member(pool, 0), a);
+	KUNIT_ASSERT_EQ(test, pnuma_page_reserve(b, &ppn), 0);
+	KUNIT_ASSERT_EQ(test, pnuma_page_reserve(a, &ppn), 0);
+	KUNIT_ASSERT_EQ(test, pnuma_page_reserve(a, &ppn), 0);
+	KUNIT_EXPECT_NULL(test, pnuma_node_member(pool, 0));
+	mutex_unlock(&pool->alloc_lock);
+}
+
 static struct kunit_case pnuma_migrate_test_cases[] = {
 	KUNIT_CASE(pnuma_test_jring_wrap),
 	KUNIT_CASE(pnuma_test_jring_release_order),
 	KUNIT_CASE(pnuma_test_jring_full_waits),
 	KUNIT_CASE(pnuma_test_settle_failed_copy),
 	KUNIT_CASE(pnuma_test_settle_all_failed),
+	KUNIT_CASE(pnuma_test_node_member_by_room),
 	{},
 };
 

@@ -5,7 +5,8 @@
  * refuses and with which error, the logical size option, first-touch
  * fallback to another node's member, SIGBUS when the pool is full, and
  * the accounting of a move whose copy fails part-way through a batch,
- * checked by filling the destination member to the brim.
+ * checked by filling the destination member to the brim, and several
+ * members on one node (make check boots with a third NVDIMM, on node 0).
  *
  * These tests format /dev/pmem0 and /dev/pmem1: not run by
  * run_kselftest.sh, only on scratch media.
@@ -219,6 +220,23 @@ TEST_F_TIMEOUT(create, full_pool_gives_sigbus, 600)
 	close(fd);
 }
 
+/* The /dev/pmemN of @node, at most @max of them: how many. */
+static int node_pmems(int node, char (*dev)[32], int max)
+{
+	char name[16], buf[32];
+	int i, n = 0;
+
+	for (i = 0; i < 16 && n < max; i++) {
+		snprintf(name, sizeof(name), "pmem%d", i);
+		if (pnuma_sysfs_read(buf, sizeof(buf),
+				     "/sys/block/%s/device/numa_node", name))
+			continue;
+		if (atoi(buf) == node)
+			snprintf(dev[n++], sizeof(dev[0]), "/dev/%s", name);
+	}
+	return n;
+}
+
 /* Write @val to /sys/kernel/debug/pnuma/<file>: 0 or the errno. */
 static int debugfs_write(const char *file, const char *val)
 {
@@ -268,13 +286,16 @@ TEST_F_TIMEOUT(create, copy_failure_in_a_batch_keeps_every_page_once, 900)
 {
 	static const int fail_at[] = { 0, 31, 63 };
 	enum { N = 64, SETS = ARRAY_SIZE(fail_at) };
+	char n0[1][32], n1[1][32], cmd[96], space[32], *map;
 	long long used0, used1, cap1, i, lpn;
 	int status[N], s, k, fd;
-	char space[32], *map;
 
 	if (access("/sys/kernel/debug/pnuma/fail_copy", F_OK))
 		SKIP(return, "no /sys/kernel/debug/pnuma/fail_copy");
-	ASSERT_EQ(0, pnuma_sysfs_write("create", "force " PMEM0 " " PMEM1));
+	if (node_pmems(0, n0, 1) < 1 || node_pmems(1, n1, 1) < 1)
+		SKIP(return, "needs a pmem device on node 0 and one on node 1");
+	snprintf(cmd, sizeof(cmd), "force %s %s", n0[0], n1[0]);
+	ASSERT_EQ(0, pnuma_sysfs_write("create", cmd));
 	fd = open("/dev/pnuma0", O_RDWR);
 	ASSERT_LE(0, fd);
 	map = mmap(NULL, SETS * N * PNUMA_PAGE, PROT_READ | PROT_WRITE,
@@ -323,6 +344,61 @@ TEST_F_TIMEOUT(create, copy_failure_in_a_batch_keeps_every_page_once, 900)
 	EXPECT_EQ(used0, member_used(0));
 	EXPECT_EQ(0, bad_pattern_pages(fd, SETS * N, 0));
 	munmap(map, (cap1 - used1) * PNUMA_PAGE);
+	close(fd);
+}
+
+/*
+ * Two members on node 0, one on node 1: pages first touched on node 0
+ * spread over both node-0 members by room; a move to the node a page is
+ * on already does nothing, whichever of its members holds it; pages
+ * moved back to node 0 spread by room again.
+ */
+TEST_F(create, several_members_on_a_node)
+{
+	enum { N = 32 };
+	char n0[2][32], n1[1][32], cmd[128], *map;
+	int status[2 * N], i, fd;
+	long long moved;
+
+	if (node_pmems(0, n0, 2) < 2 || node_pmems(1, n1, 1) < 1)
+		SKIP(return, "needs two pmem devices on node 0 and one on node 1");
+	snprintf(cmd, sizeof(cmd), "force %s %s %s", n0[0], n0[1], n1[0]);
+	ASSERT_EQ(0, pnuma_sysfs_write("create", cmd));
+	fd = open("/dev/pnuma0", O_RDWR);
+	ASSERT_LE(0, fd);
+	map = mmap(NULL, 2 * N * PNUMA_PAGE, PROT_READ | PROT_WRITE, MAP_SHARED,
+		   fd, 0);
+	ASSERT_NE(MAP_FAILED, map);
+	ASSERT_EQ(0, pnuma_write_halves(map, 2 * N, 0, 0x600d, pnuma_node_cpu(0),
+					pnuma_node_cpu(0)));
+	/* Equal members take turns (the first on a tie). */
+	ASSERT_EQ(pnuma_sysfs_num(PNUMA_SYSFS "/pnuma0/members/0/%s", "capacity_pages"),
+		  pnuma_sysfs_num(PNUMA_SYSFS "/pnuma0/members/1/%s", "capacity_pages"));
+	EXPECT_EQ(N, member_used(0));
+	EXPECT_EQ(N, member_used(1));
+	EXPECT_EQ(0, member_used(2));
+	EXPECT_EQ(0, pnuma_sysfs_num(PNUMA_SYSFS "/%s/fallback_allocations", "pnuma0"));
+
+	moved = pnuma_sysfs_num(PNUMA_SYSFS "/%s/pages_migrated", "pnuma0");
+	ASSERT_EQ(0, pnuma_move_range(map, 2 * N, 0, status, 0));
+	for (i = 0; i < 2 * N; i++)
+		EXPECT_EQ(0, status[i]) TH_LOG("page %d", i);
+	EXPECT_EQ(moved, pnuma_sysfs_num(PNUMA_SYSFS "/%s/pages_migrated", "pnuma0"));
+	EXPECT_EQ(N, member_used(0));
+	EXPECT_EQ(N, member_used(1));
+
+	ASSERT_EQ(0, pnuma_move_range(map, 2 * N, 1, status, 0));
+	for (i = 0; i < 2 * N; i++)
+		EXPECT_EQ(1, status[i]) TH_LOG("page %d", i);
+	EXPECT_EQ(2 * N, member_used(2));
+	ASSERT_EQ(0, pnuma_move_range(map, 2 * N, 0, status, 0));
+	for (i = 0; i < 2 * N; i++)
+		EXPECT_EQ(0, status[i]) TH_LOG("page %d", i);
+	EXPECT_EQ(N, member_used(0));
+	EXPECT_EQ(N, member_used(1));
+	EXPECT_EQ(0, member_used(2));
+	EXPECT_EQ(0, bad_pattern_pages(fd, 2 * N, 0));
+	munmap(map, 2 * N * PNUMA_PAGE);
 	close(fd);
 }
 
