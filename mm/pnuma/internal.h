@@ -245,6 +245,8 @@ int pnuma_map_build(struct pnuma_pool *pool);
 /* migrate.c */
 void pnuma_jring_init(struct pnuma_jring *ring, u64 slots);
 int pnuma_page_wait(struct pnuma_pool *pool, u64 lpn);
+bool pnuma_mapped_elsewhere(struct address_space *mapping, u64 lpn,
+			    struct mm_struct *mm, bool atomic);
 int pnuma_migrate_init(void);
 
 /**

@@ -207,15 +207,26 @@ static bool pnuma_node_has_member(struct pnuma_pool *pool, int node)
 	return false;
 }
 
-/* Is logical page @lpn mapped by a process other than @mm? */
-static bool pnuma_mapped_elsewhere(struct pnuma_pool *pool, u64 lpn,
-				   struct mm_struct *mm)
+/**
+ * pnuma_mapped_elsewhere() - is a logical page mapped by another process?
+ * @mapping: the pool's shared mapping
+ * @lpn: the logical page
+ * @mm: the process asking
+ * @atomic: the caller cannot sleep: only try the mapping's lock, and
+ *	answer false if it is busy
+ *
+ * Return: true if a VMA of a process other than @mm maps @lpn.
+ */
+bool pnuma_mapped_elsewhere(struct address_space *mapping, u64 lpn,
+			    struct mm_struct *mm, bool atomic)
 {
-	struct address_space *mapping = pool->inode->i_mapping;
 	struct vm_area_struct *vma;
 	bool shared = false;
 
-	i_mmap_lock_read(mapping);
+	if (!atomic)
+		i_mmap_lock_read(mapping);
+	else if (!i_mmap_trylock_read(mapping))
+		return false;
 	vma_interval_tree_foreach(vma, &mapping->i_mmap, lpn, lpn) {
 		if (vma->vm_mm != mm) {
 			shared = true;
@@ -244,7 +255,8 @@ static void pnuma_mig_prepare(struct pnuma_pool *pool, struct pnuma_mig *p,
 		p->status = p->node;
 		return;
 	}
-	if (!move_all && mm && pnuma_mapped_elsewhere(pool, p->lpn, mm)) {
+	if (!move_all && mm &&
+	    pnuma_mapped_elsewhere(pool->inode->i_mapping, p->lpn, mm, false)) {
 		p->status = -EACCES;
 		return;
 	}

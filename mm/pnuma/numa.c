@@ -178,7 +178,8 @@ static atomic64_t *pnuma_numa_state(struct pnuma_numa *numa, u64 lpn,
 {
 	const gfp_t gfp = GFP_NOWAIT | __GFP_NOWARN;
 	unsigned long idx = lpn >> PNUMA_NS_CHUNK_SHIFT;
-	atomic64_t *chunk = xa_load(&numa->state, idx), *old;
+	atomic64_t *chunk = xa_load(&numa->state, idx);
+	atomic64_t *old;
 
 	if (!chunk && alloc) {
 		chunk = kcalloc(PNUMA_NS_CHUNK, sizeof(*chunk), gfp);
@@ -265,32 +266,6 @@ static struct pnuma_member *pnuma_numa_target(struct pnuma_pool *pool,
 	return NULL;
 }
 
-/*
- * Does a process other than the faulting one map logical page @lpn? The
- * analogue of upstream's folio_likely_mapped_shared(), which pnuma's
- * devmap pages cannot answer (they carry no mapcount): task_numa_fault()
- * groups tasks of different processes (numa_group) only on shared faults.
- * Under the PTE lock, so the mapping's tree is only tried: busy, the
- * fault counts as private, as a racing upstream one may.
- */
-static bool pnuma_numa_shared(struct vm_area_struct *vma, u64 lpn)
-{
-	struct address_space *mapping = vma->vm_file->f_mapping;
-	struct vm_area_struct *other;
-	bool shared = false;
-
-	if (!i_mmap_trylock_read(mapping))
-		return false;
-	vma_interval_tree_foreach(other, &mapping->i_mmap, lpn, lpn) {
-		if (other->vm_mm != vma->vm_mm) {
-			shared = true;
-			break;
-		}
-	}
-	i_mmap_unlock_read(mapping);
-	return shared;
-}
-
 /* Charge one page to @m's rate limit window; false if it is used up. */
 static bool pnuma_numa_rate_ok(struct pnuma_member *m)
 {
@@ -344,7 +319,8 @@ static bool pnuma_numa_queue(struct pnuma_pool *pool, u64 lpn, int node)
  * queues the page for a move if it should move; never waits. The caller
  * maps the page again.
  *
- * Context: the PTE lock held.
+ * Context: the PTE lock held: allocations are GFP_NOWAIT, the mapping's
+ * lock is only tried.
  * Return: the node of the page, or NUMA_NO_NODE if the fault is not for
  * NUMA balancing to count (numa_balancing_pmem is off).
  */
@@ -367,6 +343,8 @@ int pnuma_numa_fault(struct vm_fault *vmf, pte_t pte, bool writable,
 	atomic64_t *state;
 	u64 old, new, ppn;
 
+	/* For task_numa_fault(), whenever a node is returned: none known. */
+	*last_cpupid = -1 & LAST_CPUPID_MASK;
 	if (!pnuma_balancing_enabled() || !numa->balanced ||
 	    vmf->pgoff >= pool->logical_pages)
 		return NUMA_NO_NODE;
@@ -387,7 +365,14 @@ int pnuma_numa_fault(struct vm_fault *vmf, pte_t pte, bool writable,
 	}
 	if (!writable)
 		*flags |= TNF_NO_GROUP;
-	if (pnuma_numa_shared(vma, vmf->pgoff))
+	/*
+	 * Upstream's folio_likely_mapped_shared(), which pnuma's devmap
+	 * pages cannot answer (they carry no mapcount): task_numa_fault()
+	 * groups tasks of different processes only on shared faults. The
+	 * PTE lock is held: a busy mapping counts as a private fault.
+	 */
+	if (pnuma_mapped_elsewhere(vma->vm_file->f_mapping, vmf->pgoff,
+				   vma->vm_mm, true))
 		*flags |= TNF_SHARED;
 
 	state = pnuma_numa_state(numa, vmf->pgoff, true);

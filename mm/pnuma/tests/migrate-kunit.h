@@ -190,21 +190,24 @@ static void pnuma_test_txn_pages(struct kunit *test, struct pnuma_pool *pool,
 {
 	struct pnuma_member *src = pool->members[0], *dst = pool->members[1];
 	unsigned int i;
-	u64 ppn;
+	u64 ppn = 0;
+	int err = 0;
 
-	guard(mutex)(&pool->alloc_lock);
-	for (i = 0; i < nr; i++) {
-		KUNIT_ASSERT_EQ(test, pnuma_page_reserve(src, &ppn), 0);
-		KUNIT_ASSERT_EQ(test, xa_err(xa_store(&pool->map, 100 + i,
-						      pnuma_map_entry(src, ppn),
-						      GFP_KERNEL)), 0);
+	/* No KUNIT_ASSERT with the lock held: a failed one ends the thread. */
+	mutex_lock(&pool->alloc_lock);
+	for (i = 0; i < nr && !err; i++) {
+		err = pnuma_page_reserve(src, &ppn) ?:
+		      xa_err(xa_store(&pool->map, 100 + i,
+				      pnuma_map_entry(src, ppn), GFP_KERNEL));
 		pages[i] = (struct pnuma_mig){
 			.lpn = 100 + i, .node = 1, .status = -EAGAIN,
 			.src = src, .src_ppn = ppn, .dst = dst,
 		};
-		KUNIT_ASSERT_EQ(test, pnuma_page_reserve(dst, &pages[i].dst_ppn), 0);
+		err = err ?: pnuma_page_reserve(dst, &pages[i].dst_ppn);
 		txn[i] = &pages[i];
 	}
+	mutex_unlock(&pool->alloc_lock);
+	KUNIT_ASSERT_EQ(test, err, 0);
 }
 
 /*
@@ -301,23 +304,24 @@ static void pnuma_test_node_member_by_room(struct kunit *test)
 	u64 ppn;
 
 	b->node = 0;
+	/* KUNIT_EXPECT only, with the lock held (see pnuma_test_txn_pages()). */
 	mutex_lock(&pool->alloc_lock);
 	KUNIT_EXPECT_NULL(test, pnuma_node_member(pool, 1));
 	for (i = 0; i < PNUMA_TEST_DATA_PAGES; i++)
-		KUNIT_ASSERT_EQ(test, pnuma_page_reserve(a, &ppn), 0);
+		KUNIT_EXPECT_EQ(test, pnuma_page_reserve(a, &ppn), 0);
 	KUNIT_EXPECT_PTR_EQ(test, pnuma_node_member(pool, 0), b);
-	KUNIT_ASSERT_EQ(test, pnuma_page_reserve(b, &ppn), 0);
+	KUNIT_EXPECT_EQ(test, pnuma_page_reserve(b, &ppn), 0);
 	pnuma_page_unreserve(a, 5);
 	pnuma_page_unreserve(a, 6);
 	/* a has 2 free pages, b 63 */
 	KUNIT_EXPECT_PTR_EQ(test, pnuma_node_member(pool, 0), b);
 	for (i = 1; i < PNUMA_TEST_DATA_PAGES - 1; i++)
-		KUNIT_ASSERT_EQ(test, pnuma_page_reserve(b, &ppn), 0);
+		KUNIT_EXPECT_EQ(test, pnuma_page_reserve(b, &ppn), 0);
 	/* a 2, b 1 */
 	KUNIT_EXPECT_PTR_EQ(test, pnuma_node_member(pool, 0), a);
-	KUNIT_ASSERT_EQ(test, pnuma_page_reserve(b, &ppn), 0);
-	KUNIT_ASSERT_EQ(test, pnuma_page_reserve(a, &ppn), 0);
-	KUNIT_ASSERT_EQ(test, pnuma_page_reserve(a, &ppn), 0);
+	KUNIT_EXPECT_EQ(test, pnuma_page_reserve(b, &ppn), 0);
+	KUNIT_EXPECT_EQ(test, pnuma_page_reserve(a, &ppn), 0);
+	KUNIT_EXPECT_EQ(test, pnuma_page_reserve(a, &ppn), 0);
 	KUNIT_EXPECT_NULL(test, pnuma_node_member(pool, 0));
 	mutex_unlock(&pool->alloc_lock);
 }

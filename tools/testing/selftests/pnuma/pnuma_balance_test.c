@@ -28,6 +28,7 @@
 
 #include <signal.h>
 #include <sys/mount.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <linux/mempolicy.h>
 
@@ -371,7 +372,9 @@ static void group_child(int fd, long long lpn, unsigned long n, int cpu)
 	unsigned long i;
 	uint64_t v = 0;
 
-	if (map == MAP_FAILED || pnuma_pin_cpu(cpu))
+	/* Busy for ever: gone with the test, however it ends. */
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL) || getppid() == 1 ||
+	    map == MAP_FAILED || pnuma_pin_cpu(cpu))
 		_exit(1);
 	for (;;) {
 		v++;

@@ -73,6 +73,8 @@ FIXTURE_SETUP(create)
 
 FIXTURE_TEARDOWN(create)
 {
+	/* A test that stopped half-way leaves no fault injection armed. */
+	pnuma_write_file("/sys/kernel/debug/pnuma/fail_copy/probability", "0");
 	stop_all_pools();
 }
 
