@@ -98,6 +98,7 @@ pnuma_config_fragment()
 	if [[ $1 == n ]]; then
 		echo "# CONFIG_PNUMA is not set"
 		echo "# CONFIG_PNUMA_KUNIT_TEST is not set"
+		echo "# CONFIG_PNUMA_DEBUG is not set"
 	fi
 	if [[ $1 == debug ]]; then
 		cat "$PNUMA_REPO/scripts/config/debug.config"

@@ -21,6 +21,7 @@
 #include "journal.h"
 
 struct dax_device;
+struct dentry;
 struct pnuma_pool;
 
 /**
@@ -248,6 +249,15 @@ int pnuma_page_wait(struct pnuma_pool *pool, u64 lpn);
 bool pnuma_mapped_elsewhere(struct address_space *mapping, u64 lpn,
 			    struct mm_struct *mm, bool atomic);
 int pnuma_migrate_init(void);
+
+/* debug.c */
+#ifdef CONFIG_PNUMA_DEBUG
+void pnuma_debug_init(struct dentry *dir);
+#else
+static inline void pnuma_debug_init(struct dentry *dir)
+{
+}
+#endif
 
 /**
  * struct pnuma_mig - one page to move, and what became of it

@@ -57,7 +57,7 @@ struct pnuma_recovery {
 
 /*
  * Named points of the protocol where the kernel can cut the power for
- * crash tests (pnuma_crash_point(); debugfs crash_at).
+ * crash tests (pnuma_crash_point(); debugfs crash_at, CONFIG_PNUMA_DEBUG).
  */
 enum pnuma_crash_point {
 	PNUMA_CP_NONE,
@@ -71,8 +71,19 @@ enum pnuma_crash_point {
 	PNUMA_CP_COUNT,
 };
 
-/* Defined by the kernel (migrate.c) or by the userspace harness. */
+#ifdef CONFIG_PNUMA_DEBUG
 void pnuma_crash_point(enum pnuma_crash_point cp);
+bool pnuma_unsafe_no_journal(void);
+#else
+static inline void pnuma_crash_point(enum pnuma_crash_point cp)
+{
+}
+
+static inline bool pnuma_unsafe_no_journal(void)
+{
+	return false;
+}
+#endif
 
 u64 pnuma_journal_slots(const struct pnuma_media *m);
 u64 pnuma_journal_pending(const struct pnuma_media *m);

@@ -17,8 +17,9 @@
  *
  * The journal's slots are handed out by a ring per member; a transaction
  * that finds no room waits for older ones to retire. Crash tests can cut
- * the power at each step (debugfs crash_at), and fault injection can fail
- * the copy or the allocation (debugfs fail_copy, fail_alloc).
+ * the power at each step (debug.c, CONFIG_PNUMA_DEBUG), and fault
+ * injection can fail the copy or the allocation (debugfs fail_copy,
+ * fail_alloc).
  */
 
 #define pr_fmt(fmt) "pnuma: " fmt
@@ -31,7 +32,6 @@
 #include <linux/mm.h>
 #include <linux/pagemap.h>
 #include <linux/pnuma.h>
-#include <linux/reboot.h>
 #include <linux/rmap.h>
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
@@ -44,50 +44,6 @@
 
 static DECLARE_FAULT_ATTR(pnuma_fail_copy);
 static DECLARE_FAULT_ATTR(pnuma_fail_alloc);
-
-/* debugfs crash_at: the step at which to cut the power, or none. */
-static enum pnuma_crash_point pnuma_crash_at;
-/* debugfs unsafe_no_journal: move pages without the journal (benchmarks). */
-static bool pnuma_unsafe_no_journal;
-
-static const char * const pnuma_crash_names[PNUMA_CP_COUNT] = {
-	[PNUMA_CP_NONE]			= "none",
-	[PNUMA_CP_AFTER_INTENT]		= "after-intent",
-	[PNUMA_CP_DURING_COPY]		= "during-copy",
-	[PNUMA_CP_AFTER_COPY]		= "after-copy",
-	[PNUMA_CP_AFTER_COMMIT]		= "after-commit",
-	[PNUMA_CP_DURING_APPLY]		= "during-apply",
-	[PNUMA_CP_AFTER_APPLY]		= "after-apply",
-	[PNUMA_CP_DURING_RECOVERY]	= "during-recovery",
-};
-
-/* pnuma.crash_at= on the command line: for crashes during recovery. */
-static int __init pnuma_crash_at_setup(char *str)
-{
-	int i;
-
-	for (i = 0; i < PNUMA_CP_COUNT; i++)
-		if (!strcmp(str, pnuma_crash_names[i]))
-			pnuma_crash_at = i;
-	return 1;
-}
-__setup("pnuma.crash_at=", pnuma_crash_at_setup);
-
-/**
- * pnuma_crash_point() - cut the power here, if a crash test asked for it
- * @cp: the step reached
- *
- * An immediate emergency restart, with nothing flushed but what the
- * protocol made durable; QEMU started with -no-reboot turns it into an
- * exit, which is a power cut as far as the NVDIMMs are concerned.
- */
-void pnuma_crash_point(enum pnuma_crash_point cp)
-{
-	if (likely(READ_ONCE(pnuma_crash_at) != cp) || cp == PNUMA_CP_NONE)
-		return;
-	pr_emerg("injected crash %s\n", pnuma_crash_names[cp]);
-	emergency_restart();
-}
 
 /**
  * pnuma_jring_init() - set up a member's journal ring, empty
@@ -454,7 +410,7 @@ static void pnuma_mig_txn(struct pnuma_pool *pool, struct pnuma_member *src,
 		.nr = nr,
 		.moves = moves,
 	};
-	bool journal = !READ_ONCE(pnuma_unsafe_no_journal);
+	bool journal = !pnuma_unsafe_no_journal();
 	struct pnuma_jres res;
 	unsigned int i;
 	int id, err = 0;
@@ -713,52 +669,11 @@ void pnuma_move_pages_end(struct pnuma_move_batch *b)
 	kfree(b->req);
 }
 
-static int pnuma_crash_at_show(struct seq_file *m, void *v)
-{
-	seq_printf(m, "%s\n", pnuma_crash_names[READ_ONCE(pnuma_crash_at)]);
-	return 0;
-}
-
-static int pnuma_crash_at_open(struct inode *inode, struct file *file)
-{
-	return single_open(file, pnuma_crash_at_show, NULL);
-}
-
-static ssize_t pnuma_crash_at_write(struct file *file, const char __user *ubuf,
-				    size_t count, loff_t *ppos)
-{
-	char buf[32];
-	int i;
-
-	if (count >= sizeof(buf))
-		return -EINVAL;
-	if (copy_from_user(buf, ubuf, count))
-		return -EFAULT;
-	buf[count] = '\0';
-	for (i = 0; i < PNUMA_CP_COUNT; i++) {
-		if (sysfs_streq(buf, pnuma_crash_names[i])) {
-			WRITE_ONCE(pnuma_crash_at, i);
-			return count;
-		}
-	}
-	return -EINVAL;
-}
-
-static const struct file_operations pnuma_crash_at_fops = {
-	.owner = THIS_MODULE,
-	.open = pnuma_crash_at_open,
-	.read = seq_read,
-	.llseek = seq_lseek,
-	.release = single_release,
-	.write = pnuma_crash_at_write,
-};
-
 /**
  * pnuma_migrate_init() - debugfs knobs of the migration engine
  *
- * /sys/kernel/debug/pnuma/: crash_at (cut the power at a named step),
- * fail_copy and fail_alloc (fault injection attributes),
- * unsafe_no_journal (benchmarks only: moves that a crash can tear).
+ * /sys/kernel/debug/pnuma/: fail_copy and fail_alloc (fault injection
+ * attributes); with CONFIG_PNUMA_DEBUG, the crash-test knobs of debug.c.
  *
  * Return: 0.
  */
@@ -766,11 +681,9 @@ int __init pnuma_migrate_init(void)
 {
 	struct dentry *dir = debugfs_create_dir("pnuma", NULL);
 
-	debugfs_create_file("crash_at", 0600, dir, NULL, &pnuma_crash_at_fops);
-	debugfs_create_bool("unsafe_no_journal", 0600, dir,
-			    &pnuma_unsafe_no_journal);
 	fault_create_debugfs_attr("fail_copy", dir, &pnuma_fail_copy);
 	fault_create_debugfs_attr("fail_alloc", dir, &pnuma_fail_alloc);
+	pnuma_debug_init(dir);
 	return 0;
 }
 

@@ -68,10 +68,6 @@ static unsigned long total_states;
 static unsigned int rng_state = 12345;
 static int verbose;
 
-void pnuma_crash_point(enum pnuma_crash_point cp)
-{
-}
-
 static unsigned int rnd(void)
 {
 	rng_state = rng_state * 1103515245 + 12345;
