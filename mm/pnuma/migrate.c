@@ -7,7 +7,8 @@
  *  1. marks each page PNUMA_MIGRATING under the pool's fault lock, so that
  *     faults and read/write wait for it, and unmaps it from every process
  *     (unmap_mapping_range() on the pool's shared mapping, TLBs flushed);
- *  2. refuses pages pinned by get_user_pages() (-EBUSY);
+ *  2. refuses pages pinned by get_user_pages() (-EBUSY), before and
+ *     after unmapping them;
  *  3. reserves a destination page on the member of the target node
  *     (-ENOMEM if there is none or it is full);
  *  4. moves the pages leaving each member in one transaction of that
@@ -245,6 +246,10 @@ static void pnuma_mig_isolate(struct pnuma_pool *pool, struct pnuma_mig *pages,
 			p->status = -ENOENT;
 		} else if (p->src->node == p->node) {
 			p->status = p->node;
+		} else if (page_ref_count(pfn_t_to_page(pnuma_data_pfn(p->src,
+							p->src_ppn))) != 1) {
+			/* Pinned: refused without unmapping it for nothing. */
+			p->status = -EBUSY;
 		} else {
 			__xa_set_mark(&pool->map, p->lpn, PNUMA_MIGRATING);
 			p->marked = true;
@@ -269,8 +274,9 @@ static void pnuma_mig_isolate(struct pnuma_pool *pool, struct pnuma_mig *pages,
 
 /*
  * Once unmapped, a page still referenced is pinned by get_user_pages()
- * (DMA, vmsplice, O_DIRECT in flight): it cannot move. Also read the
- * page's generation.
+ * (DMA, vmsplice, O_DIRECT in flight): it cannot move. Pins taken before
+ * the page was marked are refused before it is unmapped; this catches
+ * those that came in between. Also read the page's generation.
  */
 static void pnuma_mig_check(struct pnuma_pool *pool, struct pnuma_mig *p)
 {

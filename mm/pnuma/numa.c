@@ -35,7 +35,7 @@
  *   bits  0-31  cpupid of the last hinting fault (cpu_pid_to_cpupid())
  *   bit     32  the cpupid is valid
  *   bit     33  the page is queued for a move
- *   bit     34  the page has moved (the stamp is valid)
+ *   bit     34  the page has moved, or failed to (the stamp is valid)
  *   bits 35-37  backoff level: the hold time is PNUMA_NUMA_HOLD_MS << level
  *   bits 38-63  when it last moved, in units of 16 ms (wraps in 12 days)
  */
@@ -142,12 +142,14 @@ enum pnuma_numa_verdict pnuma_numa_decide(u64 old,
 /**
  * pnuma_numa_moved() - the state of a page after the worker tried it
  * @old: its state
- * @moved: whether it moved
+ * @moved: whether it moved, or failed to (pinned, a media error, no
+ *	room): either way it is held back for its hold time
  * @now: pnuma_numa_now()
  *
  * A page that moves again within %PNUMA_NUMA_BOUNCE hold times of its last
  * move is bouncing between nodes: its hold time doubles (up to 2 minutes).
- * One that stayed put longer starts again from the first hold time.
+ * One that stayed put longer starts again from the first hold time. A page
+ * whose moves keep failing backs off the same way.
  *
  * Return: the new state, no longer queued.
  */
@@ -231,7 +233,7 @@ static struct pnuma_member *pnuma_pfn_member(struct pnuma_pool *pool,
  *
  * Context: the PTE lock held, in the context of the task being scanned.
  * Return: true if numa_balancing_pmem is on, NUMA balancing is in normal
- * mode, and the page is not already on @target_node.
+ * mode, and the page is not already on @target_node nor pinned.
  */
 bool pnuma_prot_numa_pte(struct vm_area_struct *vma, pte_t pte,
 			 int target_node)
@@ -247,7 +249,10 @@ bool pnuma_prot_numa_pte(struct vm_area_struct *vma, pte_t pte,
 	    atomic_read(&vma->vm_mm->mm_users) == 1)
 		target_node = numa_node_id();
 	m = pnuma_pfn_member(pool, pte_pfn(pte), &ppn);
-	return m && m->node != target_node;
+	if (!m || m->node == target_node)
+		return false;
+	/* Pinned for DMA, it could not move: no hinting faults for nothing. */
+	return page_ref_count(pfn_to_page(pte_pfn(pte))) == 1;
 }
 
 /* The member on @node if it has room, else NULL. */
@@ -437,6 +442,7 @@ static void pnuma_numa_work(struct work_struct *work)
 			atomic64_t *state = pnuma_numa_state(numa, pages[i].lpn,
 							     false);
 			bool ok = pages[i].marked && pages[i].status >= 0;
+			bool held = ok || pages[i].status < 0;
 			u64 old;
 
 			/* Queued: its state exists, and lives as long as the pool. */
@@ -445,7 +451,7 @@ static void pnuma_numa_work(struct work_struct *work)
 			old = atomic64_read(state);
 
 			while (!atomic64_try_cmpxchg(state, &old,
-						     pnuma_numa_moved(old, ok, now)))
+						     pnuma_numa_moved(old, held, now)))
 				;
 			if (ok)
 				moved++;

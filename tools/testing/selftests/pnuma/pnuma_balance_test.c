@@ -14,6 +14,7 @@
  *    times each;
  *  - processes writing the same pages form one numa_group, as they do
  *    for shared anonymous or page-cache pages;
+ *  - moves that keep failing back off;
  *  - the rate limit: pages moved per second stay under
  *    numa_balancing_pmem_rate_limit_MBps;
  *  - processes mapping, unmapping and exiting during balancing and a
@@ -108,6 +109,8 @@ FIXTURE_TEARDOWN(balance)
 	for (i = 0; i < ARRAY_SIZE(knobs); i++)
 		if (knobs[i].old[0])
 			pnuma_write_file(knobs[i].path, knobs[i].old);
+	/* A test that stopped half-way leaves no fault injection armed. */
+	pnuma_write_file("/sys/kernel/debug/pnuma/fail_copy/probability", "0");
 }
 
 /*
@@ -364,17 +367,32 @@ static int group_id_of(pid_t pid)
 	return id;
 }
 
-/* A child: write the pages from @cpu until killed. */
+static void *idle_fn(void *arg)
+{
+	for (;;)
+		pause();
+	return NULL;
+}
+
+/*
+ * A child: write the pages from @cpu until killed. It has a second,
+ * idle thread, as most programs do: the NUMA scanner then makes all its
+ * pages PROT_NONE, local ones included (change_pte_range() leaves alone
+ * only the local pages of single-threaded processes), so that both
+ * children take hinting faults whichever node the pages are on.
+ */
 static void group_child(int fd, long long lpn, unsigned long n, int cpu)
 {
 	char *map = mmap(NULL, n * PNUMA_PAGE, PROT_READ | PROT_WRITE,
 			 MAP_SHARED, fd, lpn * PNUMA_PAGE);
 	unsigned long i;
+	pthread_t idle;
 	uint64_t v = 0;
 
 	/* Busy for ever: gone with the test, however it ends. */
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL) || getppid() == 1 ||
-	    map == MAP_FAILED || pnuma_pin_cpu(cpu))
+	    map == MAP_FAILED || pnuma_pin_cpu(cpu) ||
+	    pthread_create(&idle, NULL, idle_fn, NULL))
 		_exit(1);
 	for (;;) {
 		v++;
@@ -420,6 +438,44 @@ TEST_F_TIMEOUT(balance, sharing_processes_form_a_numa_group, CONVERGE_S + 60)
 	TH_LOG("numa_group_id %d and %d", g[0], g[1]);
 	EXPECT_LT(0, g[0]);
 	EXPECT_EQ(g[0], g[1]);
+}
+
+#define FAIL_COPY	"/sys/kernel/debug/pnuma/fail_copy"
+
+/*
+ * Moves that keep failing (here every copy, by fault injection) back off
+ * like pages that bounce: held 1 s, then 2 s, 4 s... rather than tried
+ * again at every hinting fault.
+ */
+TEST_F_TIMEOUT(balance, failed_moves_back_off, 60)
+{
+	long long failed = pnuma_sysfs_num("%s", NUMA_SYSFS "/migrate_failed");
+	unsigned long n = 16;
+	double secs = 12;
+
+	if (access(FAIL_COPY, F_OK))
+		SKIP(return, "no " FAIL_COPY);
+	self->pages = n;
+	ASSERT_EQ(0, map_fresh(self->fd, self->logical, n, self->cpu[0],
+			       &self->map, &self->lpn));
+	/* A scan every 100 ms: without a back-off, a try every few. */
+	ASSERT_EQ(0, pnuma_write_file(SCHED_DEBUGFS "/scan_period_max_ms", "100"));
+	/* No stack dump: the console is checked for kernel splats. */
+	ASSERT_EQ(0, pnuma_write_file(FAIL_COPY "/verbose", "0"));
+	ASSERT_EQ(0, pnuma_write_file(FAIL_COPY "/times", "-1"));
+	ASSERT_EQ(0, pnuma_write_file(FAIL_COPY "/probability", "100"));
+	ASSERT_EQ(0, read_from(self->map, n, &self->cpu[1], 1, secs, NULL));
+	pnuma_write_file(FAIL_COPY "/probability", "0");
+	failed = pnuma_sysfs_num("%s", NUMA_SYSFS "/migrate_failed") - failed;
+	TH_LOG("%lld failed moves of %lu pages in %.0f s", failed, n, secs);
+	/*
+	 * Tried at 0, after 1 s, 2 s, 4 s more: 4 tries each, 5 with a late
+	 * fault; without the back-off, about one per second each.
+	 */
+	EXPECT_LT(0, failed);
+	EXPECT_GE(5 * (long long)n, failed);
+	EXPECT_EQ(n, pnuma_pages_on_node(self->map, n, 0));
+	EXPECT_EQ(0, bad_pages(self->map, n, self->lpn));
 }
 
 TEST_F(balance, rate_limit)

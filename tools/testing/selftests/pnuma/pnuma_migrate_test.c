@@ -9,11 +9,13 @@
  * where it was; a process unmapping or exiting meanwhile is harmless.
  */
 
+#include <sys/ioctl.h>
 #include <sys/uio.h>
 #include <sys/wait.h>
 #include <linux/mempolicy.h>
 
 #include "../kselftest_harness.h"
+#include "../../../../mm/gup_test.h"
 #include "pnuma_util.h"
 
 #define POOL	"pnuma0"
@@ -147,7 +149,26 @@ TEST_F(migrate, page_already_there_stays)
 	munmap(map, 2 * PNUMA_PAGE);
 }
 
-/* vmsplice() takes references on the pages it puts in a pipe. */
+/* Is the page at @addr mapped in this process (/proc/self/pagemap)? */
+static int page_present(void *addr)
+{
+	uint64_t entry;
+	int fd = open("/proc/self/pagemap", O_RDONLY);
+	ssize_t n;
+
+	if (fd < 0)
+		return -1;
+	n = pread(fd, &entry, sizeof(entry),
+		  (uintptr_t)addr / PNUMA_PAGE * sizeof(entry));
+	close(fd);
+	return n == sizeof(entry) ? !!(entry >> 63) : -1;
+}
+
+/*
+ * vmsplice() takes references on the pages it puts in a pipe: the move is
+ * refused before the page is unmapped from anyone (no TLB shootdown for
+ * a page that cannot move).
+ */
 TEST_F(migrate, pinned_page_is_ebusy)
 {
 	char buf[PNUMA_PAGE], *map;
@@ -160,8 +181,10 @@ TEST_F(migrate, pinned_page_is_ebusy)
 	ASSERT_EQ(0, pipe(pipefd));
 	iov = (struct iovec){ .iov_base = map, .iov_len = PNUMA_PAGE };
 	ASSERT_EQ(PNUMA_PAGE, vmsplice(pipefd[1], &iov, 1, 0));
+	ASSERT_EQ(1, page_present(map));
 	ASSERT_EQ(0, pnuma_move_range(map, 1, 1, &status, 0));
 	EXPECT_EQ(-EBUSY, status);
+	EXPECT_EQ(1, page_present(map));
 	EXPECT_EQ(0, pnuma_node_of(map));
 	/* Once the pipe is drained, the page moves. */
 	ASSERT_EQ(PNUMA_PAGE, read(pipefd[0], buf, PNUMA_PAGE));
@@ -170,6 +193,48 @@ TEST_F(migrate, pinned_page_is_ebusy)
 	EXPECT_EQ(0, bad_pages(self->fd, map, 2, lpn));
 	close(pipefd[0]);
 	close(pipefd[1]);
+	munmap(map, 2 * PNUMA_PAGE);
+}
+
+#define GUP_TEST	"/sys/kernel/debug/gup_test"
+
+/*
+ * A long-term pin (FOLL_LONGTERM: RDMA, io_uring fixed buffers, VFIO)
+ * would keep a pnuma page from ever moving: refused, as for fsdax pages.
+ * The same pin of anonymous memory works (the test's control).
+ */
+TEST_F(migrate, long_term_pin_is_refused)
+{
+	struct pin_longterm_test pin = { .size = PNUMA_PAGE };
+	int fd, status = 0;
+	char *map, *anon;
+	long long lpn;
+
+	fd = open(GUP_TEST, O_RDWR);
+	if (fd < 0)
+		SKIP(return, "no " GUP_TEST " (CONFIG_GUP_TEST)");
+	map = fresh_pages(self->fd, self->logical, 2, self->cpu[0], &lpn);
+	ASSERT_NE(NULL, map);
+	anon = mmap(NULL, PNUMA_PAGE, PROT_READ | PROT_WRITE,
+		    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, anon);
+	anon[0] = 1;
+
+	pin.addr = (uintptr_t)anon;
+	ASSERT_EQ(0, ioctl(fd, PIN_LONGTERM_TEST_START, &pin));
+	ASSERT_EQ(0, ioctl(fd, PIN_LONGTERM_TEST_STOP));
+
+	pin.addr = (uintptr_t)map;
+	EXPECT_EQ(-1, ioctl(fd, PIN_LONGTERM_TEST_START, &pin));
+	EXPECT_EQ(EOPNOTSUPP, errno);
+	pin.flags = PIN_LONGTERM_TEST_FLAG_USE_FAST;
+	EXPECT_EQ(-1, ioctl(fd, PIN_LONGTERM_TEST_START, &pin));
+	ioctl(fd, PIN_LONGTERM_TEST_STOP);
+	/* Not pinned: it still moves. */
+	EXPECT_EQ(0, pnuma_move_range(map, 1, 1, &status, 0));
+	EXPECT_EQ(1, status);
+	close(fd);
+	munmap(anon, PNUMA_PAGE);
 	munmap(map, 2 * PNUMA_PAGE);
 }
 
