@@ -10,6 +10,7 @@
 
 #include <linux/bitmap.h>
 #include <linux/dax.h>
+#include <linux/mm.h>
 #include <linux/sched.h>
 #include <linux/topology.h>
 
@@ -244,21 +245,33 @@ static int __pnuma_page_alloc(struct pnuma_pool *pool, u64 lpn, int node,
  * @m: its member
  * @ppn: its data page number in that member
  *
- * A new page is zeroed and its metadata made durable before this returns.
+ * A new page is zeroed and its metadata made durable before this returns,
+ * and any zero page mapped for it is unmapped.
  *
  * Return: 0, -ENOSPC if the pool is full, -ENXIO if it is dead, -ENOMEM.
  */
 int pnuma_page_get(struct pnuma_pool *pool, u64 lpn, int node,
 		   struct pnuma_member **m, u64 *ppn)
 {
+	int err;
+
 	if (!pnuma_page_lookup(pool, lpn, m, ppn))
 		return 0;
 
-	guard(mutex)(&pool->alloc_lock);
-	/* Someone else may have allocated it meanwhile. */
-	if (!pnuma_page_lookup(pool, lpn, m, ppn))
-		return 0;
-	return __pnuma_page_alloc(pool, lpn, node, m, ppn);
+	scoped_guard(mutex, &pool->alloc_lock) {
+		/* Someone else may have allocated it meanwhile. */
+		if (!pnuma_page_lookup(pool, lpn, m, ppn))
+			return 0;
+		err = __pnuma_page_alloc(pool, lpn, node, m, ppn);
+	}
+	/*
+	 * Read faults may have mapped the zero page for it (dev.c), before
+	 * the page map had it: they fault again and find the new page.
+	 */
+	if (!err)
+		unmap_mapping_range(pool->inode->i_mapping,
+				    (loff_t)lpn << PAGE_SHIFT, PAGE_SIZE, 0);
+	return err;
 }
 
 /* Read one member's page metadata into the map and its bitmap. */

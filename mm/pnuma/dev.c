@@ -41,9 +41,34 @@ static struct file_system_type pnuma_fs_type = {
 	.kill_sb	= kill_anon_super,
 };
 
+/*
+ * A read fault on a logical page never written maps the shared zero page,
+ * read-only, as fsdax maps holes: reading (MAP_POPULATE, mlock, ptrace, a
+ * program scanning its pool) allocates nothing. Under the allocation lock,
+ * so that a page allocated meanwhile is either found here or finds the
+ * zero page mapped when pnuma_page_get() zaps it.
+ *
+ * Returns 0 with *@m and *@ppn set if the page exists, or what inserting
+ * the zero page gave: VM_FAULT_NOPAGE, VM_FAULT_OOM, or VM_FAULT_SIGBUS
+ * where the VMA may not map the zero page (vm_mixed_zeropage_allowed()).
+ */
+static vm_fault_t pnuma_fault_hole(struct vm_fault *vmf,
+				   struct pnuma_pool *pool,
+				   struct pnuma_member **m, u64 *ppn)
+{
+	vm_fault_t ret = 0;
+
+	guard(mutex)(&pool->alloc_lock);
+	if (pnuma_page_lookup(pool, vmf->pgoff, m, ppn))
+		ret = vmf_insert_mixed(vmf->vma, vmf->address,
+				       pfn_to_pfn_t(my_zero_pfn(vmf->address)));
+	return ret;
+}
+
 static vm_fault_t pnuma_fault(struct vm_fault *vmf)
 {
 	struct pnuma_pool *pool = vmf->vma->vm_file->private_data;
+	bool write = vmf->flags & FAULT_FLAG_WRITE;
 	struct pnuma_member *m;
 	vm_fault_t ret;
 	u64 ppn;
@@ -57,25 +82,63 @@ static vm_fault_t pnuma_fault(struct vm_fault *vmf)
 	down_read(&pool->fault_lock);
 	if (pnuma_page_wait(pool, vmf->pgoff))
 		return VM_FAULT_SIGBUS;
-	err = pnuma_page_get(pool, vmf->pgoff, numa_node_id(), &m, &ppn);
+	ret = write ? VM_FAULT_SIGBUS : pnuma_fault_hole(vmf, pool, &m, &ppn);
+	if (ret == VM_FAULT_SIGBUS) {
+		/* A write, or no zero page allowed here: allocate the page. */
+		err = pnuma_page_get(pool, vmf->pgoff, numa_node_id(), &m, &ppn);
+	} else if (ret) {
+		goto out;	/* the zero page is mapped, or no memory */
+	} else {
+		err = 0;	/* the page exists: map it */
+	}
 	if (err) {
 		ret = err == -ENOMEM ? VM_FAULT_OOM : VM_FAULT_SIGBUS;
 		goto out;
 	}
 	id = dax_read_lock();
-	if (dax_alive(m->dax_dev))
+	if (!dax_alive(m->dax_dev))
+		ret = VM_FAULT_SIGBUS;
+	else if (write)
+		ret = vmf_insert_mixed_mkwrite(vmf->vma, vmf->address,
+					       pnuma_data_pfn(m, ppn));
+	else
 		ret = vmf_insert_mixed(vmf->vma, vmf->address,
 				       pnuma_data_pfn(m, ppn));
-	else
-		ret = VM_FAULT_SIGBUS;
 	dax_read_unlock(id);
 out:
 	up_read(&pool->fault_lock);
 	return ret;
 }
 
+/*
+ * The first write through a read-only PTE. A data page just becomes
+ * writable (its metadata is durable since it was allocated: MAP_SYNC
+ * holds). The zero page of a page never written is replaced: the page is
+ * allocated here, on the writer's node, pnuma_page_get() zaps every zero
+ * page mapped for it, and the write faults again, on the new page.
+ */
+static vm_fault_t pnuma_pfn_mkwrite(struct vm_fault *vmf)
+{
+	struct pnuma_pool *pool = vmf->vma->vm_file->private_data;
+	struct pnuma_member *m;
+	u64 ppn;
+	int err;
+
+	if (!is_zero_pfn(pte_pfn(vmf->orig_pte)))
+		return 0;
+	if (vmf->pgoff >= pool->logical_pages ||
+	    READ_ONCE(pool->state) == PNUMA_POOL_DEAD)
+		return VM_FAULT_SIGBUS;
+	/* Never allocated, so not moving: no need for the fault lock. */
+	err = pnuma_page_get(pool, vmf->pgoff, numa_node_id(), &m, &ppn);
+	if (err)
+		return err == -ENOMEM ? VM_FAULT_OOM : VM_FAULT_SIGBUS;
+	return VM_FAULT_NOPAGE;
+}
+
 const struct vm_operations_struct pnuma_vm_ops = {
 	.fault = pnuma_fault,
+	.pfn_mkwrite = pnuma_pfn_mkwrite,
 };
 
 static int pnuma_open(struct inode *inode, struct file *file)
@@ -331,7 +394,9 @@ static int pnuma_count_pte(pte_t *pte, unsigned long addr, unsigned long next,
 	unsigned long *node_pages = walk->private;
 	pte_t ptent = ptep_get(pte);
 
-	if (pte_present(ptent) && pfn_valid(pte_pfn(ptent)))
+	/* The zero page of a page never written is no page of the pool. */
+	if (pte_present(ptent) && !is_zero_pfn(pte_pfn(ptent)) &&
+	    pfn_valid(pte_pfn(ptent)))
 		node_pages[page_to_nid(pte_page(ptent))]++;
 	return 0;
 }

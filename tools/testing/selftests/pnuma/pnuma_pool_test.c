@@ -2,7 +2,8 @@
 /*
  * Tests of an assembled pnuma pool, /dev/pnuma0, spanning persistent
  * memory on two NUMA nodes: sysfs status, first-touch placement on the
- * toucher's node as move_pages(2) and numa_maps report it, read/write and
+ * toucher's node as move_pages(2) and numa_maps report it, reads of pages
+ * never written allocating nothing (the zero page), read/write and
  * mmap seeing the same pages, sharing between processes, the mmap and
  * open rules, and stopping and re-assembling the pool.
  *
@@ -171,23 +172,92 @@ TEST_F(pool, placement_follows_writer)
 	munmap(map, N * PNUMA_PAGE);
 }
 
-/* A read fault on an untouched page allocates it, zeroed, on the reader's node. */
-TEST_F(pool, read_fault_allocates_zero_page_locally)
+/*
+ * Reading pages never written maps the zero page and allocates nothing,
+ * through a fault or MAP_POPULATE; the first write allocates each page on
+ * the writer's node.
+ */
+TEST_F(pool, reads_allocate_nothing_writes_allocate_locally)
 {
-	static const char zero[PNUMA_PAGE];
+	enum { N = 64 };
 	long long lpn, used;
-	char *map;
+	char *map, *pop;
+	unsigned long i;
+	uint64_t sum = 0;
 
-	lpn = pnuma_free_window(self->fd, self->logical, 1);
+	lpn = pnuma_free_window(self->fd, self->logical, 2 * N);
 	ASSERT_LE(0, lpn);
 	used = pnuma_sysfs_num(PNUMA_SYSFS "/%s/used_pages", POOL);
-	ASSERT_EQ(0, pnuma_pin_cpu(self->cpu[1]));
-	map = map_pages(self->fd, lpn, 1);
+	map = map_pages(self->fd, lpn, N);
 	ASSERT_NE(NULL, map);
-	EXPECT_EQ(0, memcmp(map, zero, PNUMA_PAGE));
-	EXPECT_EQ(1, pnuma_node_of(map));
-	EXPECT_EQ(used + 1, pnuma_sysfs_num(PNUMA_SYSFS "/%s/used_pages", POOL));
-	munmap(map, PNUMA_PAGE);
+	for (i = 0; i < N * PNUMA_PAGE; i += 512)
+		sum += map[i];
+	EXPECT_EQ(0, sum);
+	pop = mmap(NULL, N * PNUMA_PAGE, PROT_READ | PROT_WRITE,
+		   MAP_SHARED | MAP_POPULATE, self->fd, (lpn + N) * PNUMA_PAGE);
+	ASSERT_NE(MAP_FAILED, pop);
+	EXPECT_EQ(used, pnuma_sysfs_num(PNUMA_SYSFS "/%s/used_pages", POOL));
+	EXPECT_EQ(-ENOENT, pnuma_node_of(map));
+
+	ASSERT_EQ(0, pnuma_pin_cpu(self->cpu[1]));
+	for (i = 0; i < N; i++)
+		map[i * PNUMA_PAGE + 7] = 0x77;
+	EXPECT_EQ(used + N, pnuma_sysfs_num(PNUMA_SYSFS "/%s/used_pages", POOL));
+	EXPECT_EQ(N, pnuma_pages_on_node(map, N, 1));
+	for (i = 0; i < N; i++)
+		EXPECT_EQ(0x77, map[i * PNUMA_PAGE + 7]);
+	munmap(pop, N * PNUMA_PAGE);
+	munmap(map, N * PNUMA_PAGE);
+}
+
+/*
+ * A page read through one mapping (the zero page) and then written
+ * through another mapping, or with pwrite(), shows the data in the first
+ * mapping too: allocation replaces the zero page everywhere.
+ */
+TEST_F(pool, zero_page_is_replaced_in_every_mapping)
+{
+	long long lpn;
+	char *a, *b, c = 0x42;
+	pid_t pid;
+	int status;
+
+	lpn = pnuma_free_window(self->fd, self->logical, 2);
+	ASSERT_LE(0, lpn);
+	a = map_pages(self->fd, lpn, 2);
+	b = map_pages(self->fd, lpn, 2);
+	ASSERT_NE(NULL, a);
+	ASSERT_NE(NULL, b);
+	EXPECT_EQ(0, b[100]);
+	EXPECT_EQ(0, b[PNUMA_PAGE + 100]);
+	a[100] = 0x5a;
+	EXPECT_EQ(0x5a, b[100]);
+	ASSERT_EQ(1, pwrite(self->fd, &c, 1, (lpn + 1) * PNUMA_PAGE + 100));
+	EXPECT_EQ(0x42, b[PNUMA_PAGE + 100]);
+	EXPECT_EQ(0x42, a[PNUMA_PAGE + 100]);
+
+	/* And in another process that read it before. */
+	lpn = pnuma_free_window(self->fd, self->logical, 1);
+	ASSERT_LE(0, lpn);
+	munmap(a, 2 * PNUMA_PAGE);
+	a = map_pages(self->fd, lpn, 1);
+	ASSERT_NE(NULL, a);
+	EXPECT_EQ(0, a[5]);
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid) {
+		char *m = map_pages(self->fd, lpn, 1);
+
+		if (!m || m[5])
+			_exit(1);
+		m[5] = 9;
+		_exit(0);
+	}
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	EXPECT_EQ(0, WEXITSTATUS(status));
+	EXPECT_EQ(9, a[5]);
+	munmap(a, PNUMA_PAGE);
+	munmap(b, 2 * PNUMA_PAGE);
 }
 
 TEST_F(pool, pread_of_untouched_page_is_zero_and_allocates_nothing)
