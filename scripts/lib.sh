@@ -25,7 +25,7 @@ PNUMA_SRC=$PNUMA_BUILD/linux
 # queue was last rebased on and tested with.
 PNUMA_BASE_PKG=linux-source-6.12
 PNUMA_BASE_TARBALL=/usr/src/linux-source-6.12.tar.xz
-PNUMA_BASE_TESTED=6.12.117-1~deb12u1
+PNUMA_BASE_TESTED=6.12.118-1~deb12u1
 
 # Top-level folders of the repository that are copied into the kernel
 # tree at the same paths. Everything else (scripts/, patches/, README.md,
