@@ -8,7 +8,9 @@
 
 #define pr_fmt(fmt) "pnuma: " fmt
 
+#include <linux/badblocks.h>
 #include <linux/bitmap.h>
+#include <linux/blkdev.h>
 #include <linux/dax.h>
 #include <linux/mm.h>
 #include <linux/sched.h>
@@ -55,9 +57,39 @@ int pnuma_page_lookup(struct pnuma_pool *pool, u64 lpn,
 	return 0;
 }
 
+/**
+ * pnuma_page_bad() - is a data page in a range known to be bad?
+ * @m: the member
+ * @ppn: the data page
+ *
+ * The pmem driver keeps the ranges the platform reported (address range
+ * scrub, machine checks) and those written to /sys/block/pmemN/badblocks:
+ * copying from one would take a machine check, and data written to one
+ * may not read back.
+ *
+ * Return: true if any sector of the page is in a bad range.
+ */
+bool pnuma_page_bad(struct pnuma_member *m, u64 ppn)
+{
+	sector_t sector = (m->media.sb.geo.data_start + ppn) <<
+			  (PAGE_SHIFT - SECTOR_SHIFT);
+	sector_t first;
+	int len;
+
+	return m->bb && READ_ONCE(m->bb->count) &&
+	       badblocks_check(m->bb, sector, PAGE_SIZE >> SECTOR_SHIFT, &first,
+			       &len);
+}
+
+/* Free data pages left: neither in use nor taken out of use as bad. */
+static u64 pnuma_member_room(struct pnuma_member *m)
+{
+	return m->media.sb.geo.data_pages - m->nr_used - m->nr_bad;
+}
+
 static bool pnuma_member_full(struct pnuma_member *m)
 {
-	return m->nr_used >= m->media.sb.geo.data_pages;
+	return !pnuma_member_room(m);
 }
 
 /**
@@ -81,7 +113,7 @@ struct pnuma_member *pnuma_node_member(struct pnuma_pool *pool, int node)
 	lockdep_assert_held(&pool->alloc_lock);
 	for (i = 0; i < pool->nr_members; i++) {
 		struct pnuma_member *m = pool->members[i];
-		u64 free = m->media.sb.geo.data_pages - m->nr_used;
+		u64 free = pnuma_member_room(m);
 
 		if (m->node == node && free > best_free) {
 			best = m;
@@ -136,16 +168,28 @@ static int __pnuma_claim_page(struct pnuma_member *m, u64 ppn, u64 lpn)
 	return err;
 }
 
-/* A free data page of @m, searching from its allocation hint. */
+/*
+ * A free data page of @m, searching from its allocation hint, or
+ * data_pages if there is none. A free page found in a bad range is taken
+ * out of use (set in @used, counted in @nr_bad) rather than handed out:
+ * nothing is ever written to a page known to be bad.
+ */
 static u64 pnuma_member_find_free(struct pnuma_member *m)
 {
 	u64 n = m->media.sb.geo.data_pages;
 	u64 ppn;
 
-	ppn = find_next_zero_bit(m->used, n, m->next);
-	if (ppn >= n)
-		ppn = find_first_zero_bit(m->used, n);
-	return ppn;
+	lockdep_assert_held(&m->pool->alloc_lock);
+	for (;;) {
+		ppn = find_next_zero_bit(m->used, n, m->next);
+		if (ppn >= n)
+			ppn = find_first_zero_bit(m->used, n);
+		if (ppn >= n || !pnuma_page_bad(m, ppn))
+			return ppn;
+		__set_bit(ppn, m->used);
+		m->nr_bad++;
+		m->next = ppn + 1;
+	}
 }
 
 /* Mark the members in use again after an orderly-shutdown "clean". */
@@ -171,19 +215,41 @@ static void pnuma_pool_mark_dirty(struct pnuma_pool *pool)
  * the journal applies the move. Marks the pool in use.
  *
  * Context: &pnuma_pool.alloc_lock held.
- * Return: 0, or -ENOMEM if the member is full.
+ * Return: 0, or -ENOMEM if the member is full (of pages in use or bad).
  */
 int pnuma_page_reserve(struct pnuma_member *m, u64 *ppn)
 {
 	lockdep_assert_held(&m->pool->alloc_lock);
 	if (pnuma_member_full(m))
 		return -ENOMEM;
-	pnuma_pool_mark_dirty(m->pool);
 	*ppn = pnuma_member_find_free(m);
+	if (*ppn >= m->media.sb.geo.data_pages)
+		return -ENOMEM;		/* only bad pages were left */
+	pnuma_pool_mark_dirty(m->pool);
 	__set_bit(*ppn, m->used);
 	m->nr_used++;
 	m->next = *ppn + 1;
 	return 0;
+}
+
+/**
+ * pnuma_node_reserve() - reserve a data page on a node, in DRAM only
+ * @pool: the pool
+ * @node: the node
+ * @m: the member of @node with the most room, which gave the page
+ * @ppn: the page taken
+ *
+ * Context: &pnuma_pool.alloc_lock held.
+ * Return: 0, or -ENOMEM if no member of @node has a page that is not bad.
+ */
+int pnuma_node_reserve(struct pnuma_pool *pool, int node,
+		       struct pnuma_member **m, u64 *ppn)
+{
+	/* A member whose free pages were all bad has no room left: next. */
+	while ((*m = pnuma_node_member(pool, node)))
+		if (!pnuma_page_reserve(*m, ppn))
+			return 0;
+	return -ENOMEM;
 }
 
 /**
@@ -211,16 +277,19 @@ static int __pnuma_page_alloc(struct pnuma_pool *pool, u64 lpn, int node,
 	lockdep_assert_held(&pool->alloc_lock);
 	if (READ_ONCE(pool->state) == PNUMA_POOL_DEAD)
 		return -ENXIO;
-	m = pnuma_pick_member(pool, node, &fallback);
-	if (!m)
-		return -ENOSPC;
+	/* A member whose free pages were all bad has no room left: next. */
+	do {
+		m = pnuma_pick_member(pool, node, &fallback);
+		if (!m)
+			return -ENOSPC;
+		ppn = pnuma_member_find_free(m);
+	} while (ppn >= m->media.sb.geo.data_pages);
 	/* Reserve the map slot first: storing into it cannot fail then. */
 	err = xa_reserve(&pool->map, lpn, GFP_KERNEL);
 	if (err)
 		return err;
 
 	pnuma_pool_mark_dirty(pool);
-	ppn = pnuma_member_find_free(m);
 	err = __pnuma_claim_page(m, ppn, lpn);
 	if (err) {
 		xa_release(&pool->map, lpn);
@@ -229,6 +298,13 @@ static int __pnuma_page_alloc(struct pnuma_pool *pool, u64 lpn, int node,
 	__set_bit(ppn, m->used);
 	m->nr_used++;
 	m->next = ppn + 1;
+	/*
+	 * Read faults map the zero page for a page never written, under this
+	 * lock (dev.c): unmap it everywhere before the page map has the page,
+	 * so that whoever finds the page there finds no zero page mapped.
+	 */
+	unmap_mapping_range(pool->inode->i_mapping, (loff_t)lpn << PAGE_SHIFT,
+			    PAGE_SIZE, 0);
 	xa_store(&pool->map, lpn, pnuma_map_entry(m, ppn), GFP_KERNEL);
 	if (fallback)
 		atomic64_inc(&pool->fallback_allocs);
@@ -253,25 +329,14 @@ static int __pnuma_page_alloc(struct pnuma_pool *pool, u64 lpn, int node,
 int pnuma_page_get(struct pnuma_pool *pool, u64 lpn, int node,
 		   struct pnuma_member **m, u64 *ppn)
 {
-	int err;
-
 	if (!pnuma_page_lookup(pool, lpn, m, ppn))
 		return 0;
 
-	scoped_guard(mutex, &pool->alloc_lock) {
-		/* Someone else may have allocated it meanwhile. */
-		if (!pnuma_page_lookup(pool, lpn, m, ppn))
-			return 0;
-		err = __pnuma_page_alloc(pool, lpn, node, m, ppn);
-	}
-	/*
-	 * Read faults may have mapped the zero page for it (dev.c), before
-	 * the page map had it: they fault again and find the new page.
-	 */
-	if (!err)
-		unmap_mapping_range(pool->inode->i_mapping,
-				    (loff_t)lpn << PAGE_SHIFT, PAGE_SIZE, 0);
-	return err;
+	guard(mutex)(&pool->alloc_lock);
+	/* Someone else may have allocated it meanwhile. */
+	if (!pnuma_page_lookup(pool, lpn, m, ppn))
+		return 0;
+	return __pnuma_page_alloc(pool, lpn, node, m, ppn);
 }
 
 /* Read one member's page metadata into the map and its bitmap. */

@@ -45,34 +45,57 @@ static struct file_system_type pnuma_fs_type = {
  * A read fault on a logical page never written maps the shared zero page,
  * read-only, as fsdax maps holes: reading (MAP_POPULATE, mlock, ptrace, a
  * program scanning its pool) allocates nothing. Under the allocation lock,
- * so that a page allocated meanwhile is either found here or finds the
- * zero page mapped when pnuma_page_get() zaps it.
+ * under which an allocation unmaps the zero page before it publishes the
+ * page: a page allocated meanwhile is found here, or its allocation
+ * unmaps the zero page mapped here.
  *
- * Returns 0 with *@m and *@ppn set if the page exists, or what inserting
- * the zero page gave: VM_FAULT_NOPAGE, VM_FAULT_OOM, or VM_FAULT_SIGBUS
- * where the VMA may not map the zero page (vm_mixed_zeropage_allowed()).
+ * Returns 0 with *@m and *@ppn set if the page exists after all, or what
+ * inserting the zero page gave: VM_FAULT_NOPAGE, VM_FAULT_OOM, or
+ * VM_FAULT_SIGBUS where the VMA may not map the zero page
+ * (vm_mixed_zeropage_allowed()) or the pool died.
  */
 static vm_fault_t pnuma_fault_hole(struct vm_fault *vmf,
 				   struct pnuma_pool *pool,
 				   struct pnuma_member **m, u64 *ppn)
 {
-	vm_fault_t ret = 0;
-
 	guard(mutex)(&pool->alloc_lock);
-	if (pnuma_page_lookup(pool, vmf->pgoff, m, ppn))
-		ret = vmf_insert_mixed(vmf->vma, vmf->address,
-				       pfn_to_pfn_t(my_zero_pfn(vmf->address)));
-	return ret;
+	if (!pnuma_page_lookup(pool, vmf->pgoff, m, ppn))
+		return 0;
+	if (READ_ONCE(pool->state) == PNUMA_POOL_DEAD)
+		return VM_FAULT_SIGBUS;
+	return vmf_insert_mixed(vmf->vma, vmf->address,
+				pfn_to_pfn_t(my_zero_pfn(vmf->address)));
+}
+
+/* Find the page of a fault, or map the zero page for a read of a hole. */
+static vm_fault_t pnuma_fault_page(struct vm_fault *vmf,
+				   struct pnuma_pool *pool,
+				   struct pnuma_member **m, u64 *ppn)
+{
+	vm_fault_t ret;
+	int err;
+
+	if (!(vmf->flags & FAULT_FLAG_WRITE)) {
+		if (!pnuma_page_lookup(pool, vmf->pgoff, m, ppn))
+			return 0;
+		ret = pnuma_fault_hole(vmf, pool, m, ppn);
+		if (ret != VM_FAULT_SIGBUS)
+			return ret;
+		/* No zero page here: allocate, as a write would. */
+	}
+	err = pnuma_page_get(pool, vmf->pgoff, numa_node_id(), m, ppn);
+	if (err)
+		return err == -ENOMEM ? VM_FAULT_OOM : VM_FAULT_SIGBUS;
+	return 0;
 }
 
 static vm_fault_t pnuma_fault(struct vm_fault *vmf)
 {
 	struct pnuma_pool *pool = vmf->vma->vm_file->private_data;
-	bool write = vmf->flags & FAULT_FLAG_WRITE;
 	struct pnuma_member *m;
 	vm_fault_t ret;
 	u64 ppn;
-	int id, err;
+	int id;
 
 	if (vmf->pgoff >= pool->logical_pages ||
 	    READ_ONCE(pool->state) == PNUMA_POOL_DEAD)
@@ -82,23 +105,13 @@ static vm_fault_t pnuma_fault(struct vm_fault *vmf)
 	down_read(&pool->fault_lock);
 	if (pnuma_page_wait(pool, vmf->pgoff))
 		return VM_FAULT_SIGBUS;
-	ret = write ? VM_FAULT_SIGBUS : pnuma_fault_hole(vmf, pool, &m, &ppn);
-	if (ret == VM_FAULT_SIGBUS) {
-		/* A write, or no zero page allowed here: allocate the page. */
-		err = pnuma_page_get(pool, vmf->pgoff, numa_node_id(), &m, &ppn);
-	} else if (ret) {
-		goto out;	/* the zero page is mapped, or no memory */
-	} else {
-		err = 0;	/* the page exists: map it */
-	}
-	if (err) {
-		ret = err == -ENOMEM ? VM_FAULT_OOM : VM_FAULT_SIGBUS;
-		goto out;
-	}
+	ret = pnuma_fault_page(vmf, pool, &m, &ppn);
+	if (ret)
+		goto out;	/* the zero page is mapped, or an error */
 	id = dax_read_lock();
 	if (!dax_alive(m->dax_dev))
 		ret = VM_FAULT_SIGBUS;
-	else if (write)
+	else if (vmf->flags & FAULT_FLAG_WRITE)
 		ret = vmf_insert_mixed_mkwrite(vmf->vma, vmf->address,
 					       pnuma_data_pfn(m, ppn));
 	else

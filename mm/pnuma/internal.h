@@ -20,6 +20,7 @@
 #include "format.h"
 #include "journal.h"
 
+struct badblocks;
 struct dax_device;
 struct dentry;
 struct pnuma_pool;
@@ -55,8 +56,13 @@ struct pnuma_jring {
  * @base_pfn: pfn of page 0 of the member
  * @dev_pages: size of the device in pages
  * @node: NUMA node of the device (where its CPUs are), or NUMA_NO_NODE
- * @used: bitmap of its data pages in use
- * @nr_used: number of bits set in @used
+ * @bb: the bad ranges its block device knows of (pmem's badblocks), or
+ *	NULL
+ * @used: bitmap of its data pages in use, or taken out of use because
+ *	they are bad
+ * @nr_used: number of data pages in use
+ * @nr_bad: number of free data pages taken out of use since assembly
+ *	because they are in a bad range
  * @next: where the next allocation starts looking
  * @ring: its journal ring
  * @rate_lock: protects @rate_start and @rate_pages
@@ -64,7 +70,8 @@ struct pnuma_jring {
  * @rate_pages: pages NUMA balancing moved into the member in that second
  * @name: block device name, e.g. "pmem0"
  *
- * @used, @nr_used and @next are protected by &pnuma_pool.alloc_lock.
+ * @used, @nr_used, @nr_bad and @next are protected by
+ * &pnuma_pool.alloc_lock.
  */
 struct pnuma_member {
 	struct kobject kobj;
@@ -75,8 +82,10 @@ struct pnuma_member {
 	unsigned long base_pfn;
 	u64 dev_pages;
 	int node;
+	struct badblocks *bb;
 	unsigned long *used;
 	u64 nr_used;
+	u64 nr_bad;
 	u64 next;
 	struct pnuma_jring ring;
 	spinlock_t rate_lock;		/* protects rate_start, rate_pages */
@@ -236,8 +245,11 @@ int pnuma_scan_init(void);
 int pnuma_page_lookup(struct pnuma_pool *pool, u64 lpn,
 		      struct pnuma_member **m, u64 *ppn);
 void *pnuma_map_entry(struct pnuma_member *m, u64 ppn);
+bool pnuma_page_bad(struct pnuma_member *m, u64 ppn);
 struct pnuma_member *pnuma_node_member(struct pnuma_pool *pool, int node);
 int pnuma_page_reserve(struct pnuma_member *m, u64 *ppn);
+int pnuma_node_reserve(struct pnuma_pool *pool, int node,
+		       struct pnuma_member **m, u64 *ppn);
 void pnuma_page_unreserve(struct pnuma_member *m, u64 ppn);
 int pnuma_page_get(struct pnuma_pool *pool, u64 lpn, int node,
 		   struct pnuma_member **m, u64 *ppn);
@@ -326,7 +338,7 @@ enum pnuma_numa_verdict {
 enum pnuma_numa_verdict pnuma_numa_decide(u64 old,
 					  const struct pnuma_numa_fault *f,
 					  u64 *new);
-u64 pnuma_numa_moved(u64 old, bool moved, u32 now);
+u64 pnuma_numa_moved(u64 old, bool held, u32 now);
 void pnuma_numa_init(struct pnuma_pool *pool);
 void pnuma_numa_setup(struct pnuma_pool *pool);
 void pnuma_numa_stop(struct pnuma_pool *pool);
@@ -361,6 +373,19 @@ static inline pfn_t pnuma_data_pfn(struct pnuma_member *m, u64 ppn)
 {
 	return __pfn_to_pfn_t(m->base_pfn + m->media.sb.geo.data_start + ppn,
 			      PFN_DEV | PFN_MAP);
+}
+
+/*
+ * Is data page @ppn of @m pinned (get_user_pages(): DMA, a pipe, direct
+ * I/O)? On 6.12 an fsdax-style devmap page idles at a reference count of
+ * 1 and its mappings take none; the one place that knows it.
+ *
+ * Context: inside dax_read_lock() with the member's DAX device alive:
+ * the struct page lives in the device's memmap.
+ */
+static inline bool pnuma_page_pinned(struct pnuma_member *m, u64 ppn)
+{
+	return page_ref_count(pfn_t_to_page(pnuma_data_pfn(m, ppn))) != 1;
 }
 
 #endif /* _MM_PNUMA_INTERNAL_H */

@@ -9,8 +9,9 @@
  *     (unmap_mapping_range() on the pool's shared mapping, TLBs flushed);
  *  2. refuses pages pinned by get_user_pages() (-EBUSY), before and
  *     after unmapping them;
- *  3. reserves a destination page on the member of the target node
- *     (-ENOMEM if there is none or it is full);
+ *  3. reserves a destination page on the member of the target node with
+ *     the most room, never in a bad range (-ENOMEM if the node has no
+ *     member or no good free page);
  *  4. moves the pages leaving each member in one transaction of that
  *     member's journal (journal.c: intent, copy, commit, apply, retire);
  *  5. points the page map at the new pages, frees the old ones, clears
@@ -25,7 +26,6 @@
 
 #define pr_fmt(fmt) "pnuma: " fmt
 
-#include <linux/badblocks.h>
 #include <linux/blkdev.h>
 #include <linux/dax.h>
 #include <linux/debugfs.h>
@@ -220,12 +220,28 @@ static void pnuma_mig_prepare(struct pnuma_pool *pool, struct pnuma_mig *p,
 	p->status = -EAGAIN;
 }
 
-/* Mark the pending pages, then unmap them everywhere. */
-static void pnuma_mig_isolate(struct pnuma_pool *pool, struct pnuma_mig *pages,
-			      unsigned int nr)
+/* Is a page pinned (-EBUSY), or its member gone (-EIO)? 0 if neither. */
+static int pnuma_mig_pinned(struct pnuma_mig *p)
+{
+	int id = dax_read_lock(), err = 0;
+
+	if (!dax_alive(p->src->dax_dev))
+		err = -EIO;
+	else if (pnuma_page_pinned(p->src, p->src_ppn))
+		err = -EBUSY;
+	dax_read_unlock(id);
+	return err;
+}
+
+/*
+ * Mark the pending pages, then unmap them everywhere. Return how many
+ * were refused as pinned before being unmapped: failed moves.
+ */
+static unsigned int pnuma_mig_isolate(struct pnuma_pool *pool,
+				      struct pnuma_mig *pages, unsigned int nr)
 {
 	struct address_space *mapping = pool->inode->i_mapping;
-	unsigned int i, j;
+	unsigned int i, j, refused = 0;
 
 	down_write(&pool->fault_lock);
 	for (i = 0; i < nr; i++) {
@@ -246,13 +262,14 @@ static void pnuma_mig_isolate(struct pnuma_pool *pool, struct pnuma_mig *pages,
 			p->status = -ENOENT;
 		} else if (p->src->node == p->node) {
 			p->status = p->node;
-		} else if (page_ref_count(pfn_t_to_page(pnuma_data_pfn(p->src,
-							p->src_ppn))) != 1) {
-			/* Pinned: refused without unmapping it for nothing. */
-			p->status = -EBUSY;
 		} else {
-			__xa_set_mark(&pool->map, p->lpn, PNUMA_MIGRATING);
-			p->marked = true;
+			/* A pinned page is refused before it is unmapped. */
+			p->status = pnuma_mig_pinned(p) ?: -EAGAIN;
+			p->marked = p->status == -EAGAIN;
+			if (p->marked)
+				__xa_set_mark(&pool->map, p->lpn, PNUMA_MIGRATING);
+			else
+				refused++;
 		}
 		xa_unlock(&pool->map);
 	}
@@ -270,6 +287,7 @@ static void pnuma_mig_isolate(struct pnuma_pool *pool, struct pnuma_mig *pages,
 		unmap_mapping_range(mapping, pages[i].lpn << PAGE_SHIFT,
 				    (loff_t)(j - i) << PAGE_SHIFT, 1);
 	}
+	return refused;
 }
 
 /*
@@ -280,19 +298,17 @@ static void pnuma_mig_isolate(struct pnuma_pool *pool, struct pnuma_mig *pages,
  */
 static void pnuma_mig_check(struct pnuma_pool *pool, struct pnuma_mig *p)
 {
-	struct page *page = pfn_t_to_page(pnuma_data_pfn(p->src, p->src_ppn));
 	const char *bad;
 	u64 lpn;
 	int id;
 
-	if (page_ref_count(page) != 1) {
-		p->status = -EBUSY;
-		return;
-	}
 	id = dax_read_lock();
-	if (!dax_alive(p->src->dax_dev) ||
-	    pnuma_meta_get(&p->src->media, p->src_ppn, pool->logical_pages,
-			   &lpn, &p->gen, &bad) || lpn != p->lpn)
+	if (!dax_alive(p->src->dax_dev))
+		p->status = -EIO;
+	else if (pnuma_page_pinned(p->src, p->src_ppn))
+		p->status = -EBUSY;
+	else if (pnuma_meta_get(&p->src->media, p->src_ppn, pool->logical_pages,
+				&lpn, &p->gen, &bad) || lpn != p->lpn)
 		p->status = -EIO;
 	dax_read_unlock(id);
 }
@@ -309,30 +325,10 @@ static void pnuma_mig_reserve(struct pnuma_pool *pool, struct pnuma_mig *pages,
 
 		if (p->status != -EAGAIN)
 			continue;
-		p->dst = pnuma_node_member(pool, p->node);
-		if (!p->dst || should_fail(&pnuma_fail_alloc, PAGE_SIZE) ||
-		    pnuma_page_reserve(p->dst, &p->dst_ppn))
+		if (should_fail(&pnuma_fail_alloc, PAGE_SIZE) ||
+		    pnuma_node_reserve(pool, p->node, &p->dst, &p->dst_ppn))
 			p->status = -ENOMEM;
 	}
-}
-
-/*
- * Is data page @ppn of @m in a range its block device knows to be bad?
- * The pmem driver keeps the ranges the platform reported (address range
- * scrub, machine checks) and those written to /sys/block/pmemN/badblocks;
- * copying from one would take a machine check.
- */
-static bool pnuma_page_bad(struct pnuma_member *m, u64 ppn)
-{
-	struct badblocks *bb = file_bdev(m->bdev_file)->bd_disk->bb;
-	sector_t sector = (m->media.sb.geo.data_start + ppn) <<
-			  (PAGE_SHIFT - SECTOR_SHIFT);
-	sector_t first;
-	int len;
-
-	return bb && READ_ONCE(bb->count) &&
-	       badblocks_check(bb, sector, PAGE_SIZE >> SECTOR_SHIFT, &first,
-			       &len);
 }
 
 /*
@@ -523,14 +519,14 @@ int pnuma_migrate(struct pnuma_pool *pool, struct pnuma_mig *pages,
 		  enum pnuma_migrate_reason reason)
 {
 	struct pnuma_txn_buf *buf = kmalloc(sizeof(*buf), GFP_KERNEL);
-	unsigned int i, j, moved = 0, failed = 0;
+	unsigned int i, j, moved = 0, failed;
 
 	for (i = 0; i < nr; i++) {
 		pnuma_mig_prepare(pool, &pages[i], mm, move_all);
 		if (!buf && pages[i].status == -EAGAIN)
 			pages[i].status = -ENOMEM;
 	}
-	pnuma_mig_isolate(pool, pages, nr);
+	failed = pnuma_mig_isolate(pool, pages, nr);
 	for (i = 0; i < nr; i++)
 		if (pages[i].status == -EAGAIN)
 			pnuma_mig_check(pool, &pages[i]);

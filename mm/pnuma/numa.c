@@ -19,8 +19,8 @@
  *    stays put long enough;
  *  - kernel.numa_balancing_pmem_rate_limit_MBps bounds the pages moved
  *    into each member per second, to spare the endurance of its media;
- *  - the page moves to the member on the faulting CPU's node, if there is
- *    one with room.
+ *  - the page moves to a member on the faulting CPU's node (the one with
+ *    the most room), if there is one with room.
  *
  * A page that should move is queued; a worker per pool moves the queued
  * pages in batches through the journal (pnuma_migrate()), so the faulting
@@ -142,8 +142,8 @@ enum pnuma_numa_verdict pnuma_numa_decide(u64 old,
 /**
  * pnuma_numa_moved() - the state of a page after the worker tried it
  * @old: its state
- * @moved: whether it moved, or failed to (pinned, a media error, no
- *	room): either way it is held back for its hold time
+ * @held: it moved, or failed to (pinned, a media error, no room):
+ *	either way it is held back for its hold time
  * @now: pnuma_numa_now()
  *
  * A page that moves again within %PNUMA_NUMA_BOUNCE hold times of its last
@@ -153,12 +153,12 @@ enum pnuma_numa_verdict pnuma_numa_decide(u64 old,
  *
  * Return: the new state, no longer queued.
  */
-u64 pnuma_numa_moved(u64 old, bool moved, u32 now)
+u64 pnuma_numa_moved(u64 old, bool held, u32 now)
 {
 	u64 level = FIELD_GET(PNUMA_NS_LEVEL, old);
 	u64 new = old & ~PNUMA_NS_QUEUED;
 
-	if (!moved)
+	if (!held)
 		return new;
 	if ((old & PNUMA_NS_MOVED) &&
 	    pnuma_numa_since(now, old) < PNUMA_NUMA_BOUNCE * pnuma_numa_hold(old))
@@ -251,24 +251,37 @@ bool pnuma_prot_numa_pte(struct vm_area_struct *vma, pte_t pte,
 	m = pnuma_pfn_member(pool, pte_pfn(pte), &ppn);
 	if (!m || m->node == target_node)
 		return false;
-	/* Pinned for DMA, it could not move: no hinting faults for nothing. */
-	return page_ref_count(pfn_to_page(pte_pfn(pte))) == 1;
+	/*
+	 * Pinned for DMA, it could not move: no hinting faults for nothing.
+	 * (The PTE is present under its lock: the member's memmap is there.)
+	 */
+	return !pnuma_page_pinned(m, ppn);
 }
 
-/* The member on @node if it has room, else NULL. */
+/*
+ * The member of @node that a move there would take (pnuma_node_member(),
+ * read without the allocation lock: a hint, for the rate limit), or NULL
+ * if none has room.
+ */
 static struct pnuma_member *pnuma_numa_target(struct pnuma_pool *pool,
 					      int node)
 {
+	struct pnuma_member *best = NULL;
+	u64 best_free = 0;
 	unsigned int i;
 
 	for (i = 0; i < pool->nr_members; i++) {
 		struct pnuma_member *m = pool->members[i];
+		u64 free = m->media.sb.geo.data_pages - READ_ONCE(m->nr_used) -
+			   READ_ONCE(m->nr_bad);
 
-		if (m->node == node &&
-		    READ_ONCE(m->nr_used) < m->media.sb.geo.data_pages)
-			return m;
+		if (m->node == node && free > best_free &&
+		    free <= m->media.sb.geo.data_pages) {
+			best = m;
+			best_free = free;
+		}
 	}
-	return NULL;
+	return best;
 }
 
 /* Charge one page to @m's rate limit window; false if it is used up. */

@@ -80,6 +80,7 @@ static int pnuma_member_open(struct pnuma_member *m, dev_t devt,
 	snprintf(m->name, sizeof(m->name), "%pg", bdev);
 	m->node = bdev->bd_disk->node_id;
 	m->dev_pages = bdev_nr_bytes(bdev) >> PNUMA_PAGE_SHIFT;
+	m->bb = bdev->bd_disk->bb;
 
 	if (!blk_queue_dax(bdev->bd_disk->queue)) {
 		pr_err("%s: not a DAX-capable device: create an fsdax namespace with ndctl\n",

@@ -360,6 +360,12 @@ static ssize_t member_used_pages_show(struct kobject *kobj,
 	return sysfs_emit(buf, "%llu\n", READ_ONCE(to_member(kobj)->nr_used));
 }
 
+static ssize_t member_bad_pages_show(struct kobject *kobj,
+				     struct kobj_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%llu\n", READ_ONCE(to_member(kobj)->nr_bad));
+}
+
 static struct kobj_attribute member_device_attr =
 	__ATTR(device, 0444, member_device_show, NULL);
 static struct kobj_attribute member_node_attr =
@@ -372,6 +378,8 @@ static struct kobj_attribute member_capacity_pages_attr =
 	__ATTR(capacity_pages, 0444, member_capacity_pages_show, NULL);
 static struct kobj_attribute member_used_pages_attr =
 	__ATTR(used_pages, 0444, member_used_pages_show, NULL);
+static struct kobj_attribute member_bad_pages_attr =
+	__ATTR(bad_pages, 0444, member_bad_pages_show, NULL);
 
 static struct attribute *pnuma_member_attrs[] = {
 	&member_device_attr.attr,
@@ -380,6 +388,7 @@ static struct attribute *pnuma_member_attrs[] = {
 	&member_uuid_attr.attr,
 	&member_capacity_pages_attr.attr,
 	&member_used_pages_attr.attr,
+	&member_bad_pages_attr.attr,
 	NULL,
 };
 ATTRIBUTE_GROUPS(pnuma_member);

@@ -229,6 +229,7 @@ TEST_F(migrate, long_term_pin_is_refused)
 	EXPECT_EQ(EOPNOTSUPP, errno);
 	pin.flags = PIN_LONGTERM_TEST_FLAG_USE_FAST;
 	EXPECT_EQ(-1, ioctl(fd, PIN_LONGTERM_TEST_START, &pin));
+	EXPECT_EQ(EOPNOTSUPP, errno);
 	ioctl(fd, PIN_LONGTERM_TEST_STOP);
 	/* Not pinned: it still moves. */
 	EXPECT_EQ(0, pnuma_move_range(map, 1, 1, &status, 0));

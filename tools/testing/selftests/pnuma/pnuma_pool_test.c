@@ -217,19 +217,23 @@ TEST_F(pool, reads_allocate_nothing_writes_allocate_locally)
  */
 TEST_F(pool, zero_page_is_replaced_in_every_mapping)
 {
-	long long lpn;
+	long long lpn, used;
 	char *a, *b, c = 0x42;
 	pid_t pid;
 	int status;
 
 	lpn = pnuma_free_window(self->fd, self->logical, 2);
 	ASSERT_LE(0, lpn);
+	used = pnuma_sysfs_num(PNUMA_SYSFS "/%s/used_pages", POOL);
 	a = map_pages(self->fd, lpn, 2);
 	b = map_pages(self->fd, lpn, 2);
 	ASSERT_NE(NULL, a);
 	ASSERT_NE(NULL, b);
 	EXPECT_EQ(0, b[100]);
 	EXPECT_EQ(0, b[PNUMA_PAGE + 100]);
+	/* The zero page is what b maps: nothing was allocated. */
+	EXPECT_EQ(used, pnuma_sysfs_num(PNUMA_SYSFS "/%s/used_pages", POOL));
+	EXPECT_EQ(-ENOENT, pnuma_node_of(b));
 	a[100] = 0x5a;
 	EXPECT_EQ(0x5a, b[100]);
 	ASSERT_EQ(1, pwrite(self->fd, &c, 1, (lpn + 1) * PNUMA_PAGE + 100));
@@ -256,8 +260,18 @@ TEST_F(pool, zero_page_is_replaced_in_every_mapping)
 	ASSERT_EQ(pid, waitpid(pid, &status, 0));
 	EXPECT_EQ(0, WEXITSTATUS(status));
 	EXPECT_EQ(9, a[5]);
-	munmap(a, PNUMA_PAGE);
+
+	/* A written page read first (a read-only PTE), then written. */
 	munmap(b, 2 * PNUMA_PAGE);
+	b = map_pages(self->fd, lpn, 1);
+	ASSERT_NE(NULL, b);
+	EXPECT_EQ(9, b[5]);
+	b[6] = 10;
+	ASSERT_EQ(1, pread(self->fd, &c, 1, lpn * PNUMA_PAGE + 6));
+	EXPECT_EQ(10, c);
+	EXPECT_EQ(10, a[6]);
+	munmap(a, PNUMA_PAGE);
+	munmap(b, PNUMA_PAGE);
 }
 
 TEST_F(pool, pread_of_untouched_page_is_zero_and_allocates_nothing)

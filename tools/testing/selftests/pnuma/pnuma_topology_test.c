@@ -110,7 +110,7 @@ static int online_nodes(void)
 }
 
 FIXTURE(topology) {
-	struct pmem_ns ns[8];
+	struct pmem_ns ns[64];
 	int nr_ns;
 	int nr_members;
 };
