@@ -11,6 +11,14 @@
  * benchmark-only knob: such moves are not crash consistent). Each cell is
  * the median of REPEAT measurements. The anonymous memory is kept in 4 KiB
  * pages (THP set to "never"), as pnuma's are. Prints a Markdown table.
+ *
+ *   pnuma_bench anon-key PAGES ROUNDS REPEAT PMEM...
+ *
+ * On a guest with no pool: what move_pages(2) of anonymous pages costs
+ * with CONFIG_PNUMA=y and no pool assembled (pnuma's hook behind a static
+ * key that is off), then with a pool created over PMEM... (the key on: a
+ * VMA lookup per page), then with the pool stopped again, side by side in
+ * one run. Prints a Markdown table.
  */
 
 #include <time.h>
@@ -100,16 +108,84 @@ static void set_no_journal(const char *v)
 	close(fd);
 }
 
+/* Anonymous move_pages(2) without a pool, then with one: the static key. */
+static int anon_key(unsigned long pages, int rounds, int repeat, int nr,
+		    char **pmem)
+{
+	static const int batches[] = { 1, 16, 64 };
+	double off[ARRAY_SIZE(batches)], on[ARRAY_SIZE(batches)];
+	char create[512] = "force";
+	unsigned int b;
+	char *anon;
+	int i;
+
+	if (!access(DEV, F_OK)) {
+		fprintf(stderr, "a pool exists already: boot with --no-pool\n");
+		return 1;
+	}
+	anon = mmap(NULL, pages * PNUMA_PAGE, PROT_READ | PROT_WRITE,
+		    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (anon == MAP_FAILED) {
+		perror("mmap");
+		return 1;
+	}
+	if (pnuma_thp_never())
+		perror("transparent_hugepage/enabled");
+	pnuma_pin_cpu(pnuma_node_cpu(0));
+	memset(anon, 1, pages * PNUMA_PAGE);
+	/* Untimed: the first moves of a fresh guest are much slower. */
+	for (b = 0; b < ARRAY_SIZE(batches); b++)
+		rate(anon, pages, rounds, batches[b]);
+	for (b = 0; b < ARRAY_SIZE(batches); b++)
+		off[b] = median_rate(anon, pages, rounds, batches[b], repeat);
+	for (i = 0; i < nr; i++) {
+		strncat(create, " ", sizeof(create) - strlen(create) - 1);
+		strncat(create, pmem[i], sizeof(create) - strlen(create) - 1);
+	}
+	if (pnuma_sysfs_write("create", create)) {
+		fprintf(stderr, "cannot create a pool: %s\n", create);
+		return 1;
+	}
+	for (b = 0; b < ARRAY_SIZE(batches); b++)
+		on[b] = median_rate(anon, pages, rounds, batches[b], repeat);
+	/* And without the pool again: how much of a difference is noise. */
+	if (pnuma_sysfs_write("stop", "pnuma0")) {
+		fprintf(stderr, "cannot stop the pool\n");
+		return 1;
+	}
+	printf("| pages per call | no pool (key off) | a pool (key on) ");
+	printf("| no pool again | on against the mean of off |\n");
+	printf("|---:|---:|---:|---:|---:|\n");
+	for (b = 0; b < ARRAY_SIZE(batches); b++) {
+		double again = median_rate(anon, pages, rounds, batches[b], repeat);
+
+		printf("| %d | %.0f | %.0f | %.0f | %+.1f%% |\n", batches[b],
+		       off[b], on[b], again,
+		       (on[b] / ((off[b] + again) / 2) - 1) * 100);
+	}
+	printf("\nAnonymous pages/s, median of %d runs of %lu pages moved %d times ",
+	       repeat, pages, rounds);
+	printf("between node 0 and node 1.\n");
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
-	unsigned long pages = argc > 1 ? strtoul(argv[1], NULL, 0) : 2048;
-	int rounds = argc > 2 ? atoi(argv[2]) : 4;
-	int repeat = argc > 3 ? atoi(argv[3]) : 3;
+	int key = argc > 1 && !strcmp(argv[1], "anon-key");
+	unsigned long pages = argc > 1 + key ? strtoul(argv[1 + key], NULL, 0) : 2048;
+	int rounds = argc > 2 + key ? atoi(argv[2 + key]) : 4;
+	int repeat = argc > 3 + key ? atoi(argv[3 + key]) : 3;
 
 	if (repeat < 1 || repeat > 16) {
 		fprintf(stderr, "REPEAT must be 1 to 16\n");
 		return 2;
 	}
+	if (key && argc < 6) {
+		fprintf(stderr, "usage: pnuma_bench anon-key PAGES ROUNDS REPEAT PMEM...\n");
+		return 2;
+	}
+	if (key)
+		return anon_key(pages, rounds, repeat, argc - 5, argv + 5);
 	static const int batches[] = { 1, 16, 64 };
 	long long logical, lpn;
 	char *anon, *pm;
