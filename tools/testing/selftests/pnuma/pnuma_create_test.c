@@ -74,7 +74,7 @@ FIXTURE_SETUP(create)
 FIXTURE_TEARDOWN(create)
 {
 	/* A test that stopped half-way leaves no fault injection armed. */
-	pnuma_write_file("/sys/kernel/debug/pnuma/fail_copy/probability", "0");
+	pnuma_debugfs_write("fail_copy/probability", "0");
 	stop_all_pools();
 }
 
@@ -239,15 +239,6 @@ static int node_pmems(int node, char (*dev)[32], int max)
 	return n;
 }
 
-/* Write @val to /sys/kernel/debug/pnuma/<file>: 0 or the errno. */
-static int debugfs_write(const char *file, const char *val)
-{
-	char path[PATH_MAX];
-
-	snprintf(path, sizeof(path), "/sys/kernel/debug/pnuma/%s", file);
-	return -pnuma_write_file(path, val);
-}
-
 static long long member_used(int member)
 {
 	char path[PATH_MAX];
@@ -309,16 +300,16 @@ TEST_F_TIMEOUT(create, copy_failure_in_a_batch_keeps_every_page_once, 900)
 	ASSERT_EQ(0, member_used(1));
 
 	/* No stack dump: the console is checked for kernel splats. */
-	ASSERT_EQ(0, debugfs_write("fail_copy/verbose", "0"));
+	ASSERT_EQ(0, pnuma_debugfs_write("fail_copy/verbose", "0"));
 	for (s = 0; s < SETS; s++) {
 		/* space: the copies before the one that fails. */
 		snprintf(space, sizeof(space), "%lu", (fail_at[s] + 1) * PNUMA_PAGE);
-		ASSERT_EQ(0, debugfs_write("fail_copy/space", space));
-		ASSERT_EQ(0, debugfs_write("fail_copy/times", "1"));
-		ASSERT_EQ(0, debugfs_write("fail_copy/probability", "100"));
+		ASSERT_EQ(0, pnuma_debugfs_write("fail_copy/space", space));
+		ASSERT_EQ(0, pnuma_debugfs_write("fail_copy/times", "1"));
+		ASSERT_EQ(0, pnuma_debugfs_write("fail_copy/probability", "100"));
 		ASSERT_EQ(0, pnuma_move_range(map + s * N * PNUMA_PAGE, N, 1,
 					      status, 0));
-		debugfs_write("fail_copy/probability", "0");
+		pnuma_debugfs_write("fail_copy/probability", "0");
 		for (k = 0; k < N; k++)
 			EXPECT_EQ(k == fail_at[s] ? -EIO : 1, status[k])
 				TH_LOG("failing page %d: page %d", fail_at[s], k);

@@ -149,18 +149,11 @@ static long long device_offset(void *addr, const char *dev)
 {
 	uint64_t entry;
 	char buf[64];
-	ssize_t n;
-	int fd;
 
 	/* Mapped: a move leaves the page unmapped until the next access. */
 	(void)__atomic_load_n((char *)addr, __ATOMIC_RELAXED);
-	fd = open("/proc/self/pagemap", O_RDONLY);
-	if (fd < 0)
-		return -1;
-	n = pread(fd, &entry, sizeof(entry),
-		  (uintptr_t)addr / PNUMA_PAGE * sizeof(entry));
-	close(fd);
-	if (n != sizeof(entry) || !(entry >> 63) ||
+	entry = pnuma_pagemap(addr);
+	if (!(entry >> 63) ||
 	    pnuma_sysfs_read(buf, sizeof(buf), "/sys/block/%s/device/resource", dev))
 		return -1;
 	return (long long)((entry & ((1ULL << 55) - 1)) * PNUMA_PAGE) -

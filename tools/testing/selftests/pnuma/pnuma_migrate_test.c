@@ -84,15 +84,6 @@ static int bad_pages(int fd, char *map, unsigned long n, long long lpn)
 	return bad;
 }
 
-/* Write @val to /sys/kernel/debug/pnuma/<file>: 0 or the errno. */
-static int debugfs_write(const char *file, const char *val)
-{
-	char path[PATH_MAX];
-
-	snprintf(path, sizeof(path), DEBUGFS "/%s", file);
-	return -pnuma_write_file(path, val);
-}
-
 TEST_F(migrate, pages_move_to_the_other_node_and_back)
 {
 	enum { N = 64 };
@@ -149,21 +140,6 @@ TEST_F(migrate, page_already_there_stays)
 	munmap(map, 2 * PNUMA_PAGE);
 }
 
-/* Is the page at @addr mapped in this process (/proc/self/pagemap)? */
-static int page_present(void *addr)
-{
-	uint64_t entry;
-	int fd = open("/proc/self/pagemap", O_RDONLY);
-	ssize_t n;
-
-	if (fd < 0)
-		return -1;
-	n = pread(fd, &entry, sizeof(entry),
-		  (uintptr_t)addr / PNUMA_PAGE * sizeof(entry));
-	close(fd);
-	return n == sizeof(entry) ? !!(entry >> 63) : -1;
-}
-
 /*
  * vmsplice() takes references on the pages it puts in a pipe: the move is
  * refused before the page is unmapped from anyone (no TLB shootdown for
@@ -181,10 +157,10 @@ TEST_F(migrate, pinned_page_is_ebusy)
 	ASSERT_EQ(0, pipe(pipefd));
 	iov = (struct iovec){ .iov_base = map, .iov_len = PNUMA_PAGE };
 	ASSERT_EQ(PNUMA_PAGE, vmsplice(pipefd[1], &iov, 1, 0));
-	ASSERT_EQ(1, page_present(map));
+	ASSERT_EQ(1, !!(pnuma_pagemap(map) >> 63));
 	ASSERT_EQ(0, pnuma_move_range(map, 1, 1, &status, 0));
 	EXPECT_EQ(-EBUSY, status);
-	EXPECT_EQ(1, page_present(map));
+	EXPECT_EQ(1, !!(pnuma_pagemap(map) >> 63));
 	EXPECT_EQ(0, pnuma_node_of(map));
 	/* Once the pipe is drained, the page moves. */
 	ASSERT_EQ(PNUMA_PAGE, read(pipefd[0], buf, PNUMA_PAGE));
@@ -509,13 +485,13 @@ TEST_F(migrate, injected_copy_failure_leaves_the_page)
 	map = fresh_pages(self->fd, self->logical, 2, self->cpu[0], &lpn);
 	ASSERT_NE(NULL, map);
 	/* No stack dump: the console is checked for kernel splats. */
-	ASSERT_EQ(0, debugfs_write("fail_copy/verbose", "0"));
-	ASSERT_EQ(0, debugfs_write("fail_copy/times", "1"));
-	ASSERT_EQ(0, debugfs_write("fail_copy/probability", "100"));
+	ASSERT_EQ(0, pnuma_debugfs_write("fail_copy/verbose", "0"));
+	ASSERT_EQ(0, pnuma_debugfs_write("fail_copy/times", "1"));
+	ASSERT_EQ(0, pnuma_debugfs_write("fail_copy/probability", "100"));
 	errors = pnuma_sysfs_num(PNUMA_SYSFS "/%s/media_errors", POOL);
 	vmstat = pnuma_vmstat("pnuma_migrate_media_error");
 	ASSERT_EQ(0, pnuma_move_range(map, 1, 1, &status, 0));
-	debugfs_write("fail_copy/probability", "0");
+	pnuma_debugfs_write("fail_copy/probability", "0");
 	EXPECT_EQ(-EIO, status);
 	EXPECT_EQ(0, pnuma_node_of(map));
 	EXPECT_EQ(0, bad_pages(self->fd, map, 2, lpn));
@@ -541,11 +517,11 @@ TEST_F(migrate, injected_allocation_failure_is_enomem)
 	ASSERT_NE(NULL, map);
 	used = pnuma_sysfs_num(PNUMA_SYSFS "/%s/used_pages", POOL);
 	/* No stack dump: the console is checked for kernel splats. */
-	ASSERT_EQ(0, debugfs_write("fail_alloc/verbose", "0"));
-	ASSERT_EQ(0, debugfs_write("fail_alloc/times", "1"));
-	ASSERT_EQ(0, debugfs_write("fail_alloc/probability", "100"));
+	ASSERT_EQ(0, pnuma_debugfs_write("fail_alloc/verbose", "0"));
+	ASSERT_EQ(0, pnuma_debugfs_write("fail_alloc/times", "1"));
+	ASSERT_EQ(0, pnuma_debugfs_write("fail_alloc/probability", "100"));
 	ASSERT_EQ(0, pnuma_move_range(map, 1, 1, &status, 0));
-	debugfs_write("fail_alloc/probability", "0");
+	pnuma_debugfs_write("fail_alloc/probability", "0");
 	EXPECT_EQ(-ENOMEM, status);
 	EXPECT_EQ(0, pnuma_node_of(map));
 	EXPECT_EQ(used, pnuma_sysfs_num(PNUMA_SYSFS "/%s/used_pages", POOL));

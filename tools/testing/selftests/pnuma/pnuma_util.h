@@ -93,6 +93,33 @@ static inline int pnuma_sysfs_write(const char *attr, const char *val)
 	return -pnuma_write_file(path, val);
 }
 
+/* Write @val to /sys/kernel/debug/pnuma/<file>: 0 or the errno. */
+static inline int pnuma_debugfs_write(const char *file, const char *val)
+{
+	char path[PATH_MAX];
+
+	snprintf(path, sizeof(path), "/sys/kernel/debug/pnuma/%s", file);
+	return -pnuma_write_file(path, val);
+}
+
+/*
+ * The /proc/self/pagemap entry of the page at @addr (bit 63: present;
+ * bits 0-54: the pfn, for root), or 0 if it cannot be read.
+ */
+static inline uint64_t pnuma_pagemap(const void *addr)
+{
+	uint64_t entry = 0;
+	int fd = open("/proc/self/pagemap", O_RDONLY);
+
+	if (fd < 0)
+		return 0;
+	if (pread(fd, &entry, sizeof(entry),
+		  (uintptr_t)addr / PNUMA_PAGE * sizeof(entry)) != sizeof(entry))
+		entry = 0;
+	close(fd);
+	return entry;
+}
+
 /*
  * The setup of the tests of an assembled pool: as root, with /dev/pnuma0
  * present. Returns NULL with *fd open read-write (or -1) and *logical the
