@@ -7,9 +7,11 @@
  *	through the block layer, before a pool is created over them: data
  *	pages start dirty.
  *   pnuma_touch storm PAGES
- *	two threads, pinned to node 0 and node 1, read-touch logical pages
- *	0 .. PAGES - 1 of /dev/pnuma0, allocating them; the power is cut
- *	in the middle (scripts/pnuma-vm --kill-after).
+ *	two threads, pinned to node 0 and node 1, first-touch logical
+ *	pages 0 .. PAGES - 1 of /dev/pnuma0 by storing a zero byte (a
+ *	write allocates the page; a read would map the zero page), so that
+ *	every allocated page must still read as zeroes; the power is cut in
+ *	the middle (scripts/pnuma-vm --kill-after).
  *   pnuma_touch check PAGES
  *	after the reboot: every page the pool says is allocated reads as
  *	zeroes (it was zeroed and that was durable before its metadata
@@ -64,12 +66,12 @@ static void *touch_fn(void *arg)
 {
 	struct toucher *t = arg;
 	unsigned long i;
-	char sum = 0;
 
 	pnuma_pin_cpu(t->cpu);
 	while ((i = atomic_fetch_add(t->next, 1)) < t->pages)
-		sum += t->map[i * PNUMA_PAGE + 64];
-	return (void *)(long)sum;
+		__atomic_store_n(&t->map[i * PNUMA_PAGE + 64], 0,
+				 __ATOMIC_RELAXED);
+	return NULL;
 }
 
 static int storm(unsigned long pages)
@@ -80,9 +82,10 @@ static int storm(unsigned long pages)
 	char *map;
 	int fd, i;
 
-	fd = open(DEV, O_RDONLY);
-	map = fd < 0 ? MAP_FAILED : mmap(NULL, pages * PNUMA_PAGE, PROT_READ,
-					 MAP_SHARED, fd, 0);
+	fd = open(DEV, O_RDWR);
+	map = fd < 0 ? MAP_FAILED : mmap(NULL, pages * PNUMA_PAGE,
+					 PROT_READ | PROT_WRITE, MAP_SHARED,
+					 fd, 0);
 	if (map == MAP_FAILED) {
 		perror(DEV);
 		return 1;
