@@ -97,14 +97,20 @@ static vm_fault_t pnuma_fault(struct vm_fault *vmf)
 	u64 ppn;
 	int id;
 
-	if (vmf->pgoff >= pool->logical_pages ||
-	    READ_ONCE(pool->state) == PNUMA_POOL_DEAD)
+	if (vmf->pgoff >= pool->logical_pages)
 		return VM_FAULT_SIGBUS;
 
-	/* Look up and map under the fault lock: migration waits for us. */
+	/*
+	 * Look up and map under the fault lock: migration waits for us, and
+	 * pnuma_dev_kill() changes the state under it.
+	 */
 	down_read(&pool->fault_lock);
 	if (pnuma_page_wait(pool, vmf->pgoff))
 		return VM_FAULT_SIGBUS;
+	if (READ_ONCE(pool->state) == PNUMA_POOL_DEAD) {
+		ret = VM_FAULT_SIGBUS;
+		goto out;
+	}
 	ret = pnuma_fault_page(vmf, pool, &m, &ppn);
 	if (ret)
 		goto out;	/* the zero page is mapped, or an error */
@@ -234,35 +240,45 @@ static ssize_t pnuma_rw_page(struct pnuma_pool *pool, u64 lpn, size_t off,
 	 * Like a fault, look the page up under the fault lock, but hold a
 	 * page reference rather than the lock while copying: the user buffer
 	 * may fault, even on this pool. Migration refuses referenced pages.
+	 * The struct page lives in the member's memmap, which goes with the
+	 * member: take and drop the reference inside one DAX read lock, with
+	 * the member alive at the start (its removal waits for the lock).
 	 */
+	id = dax_read_lock();
 	down_read(&pool->fault_lock);
-	if (pnuma_page_wait(pool, lpn))
+	if (pnuma_page_wait(pool, lpn)) {
+		dax_read_unlock(id);
 		return -EINTR;
-	if (write)
+	}
+	if (READ_ONCE(pool->state) == PNUMA_POOL_DEAD)
+		err = -EIO;
+	else if (write)
 		err = pnuma_page_get(pool, lpn, numa_node_id(), &m, &ppn);
 	else
 		err = pnuma_page_lookup(pool, lpn, &m, &ppn);
+	if (!err && !dax_alive(m->dax_dev))
+		err = -EIO;
 	if (!err) {
 		page = pfn_t_to_page(pnuma_data_pfn(m, ppn));
 		get_page(page);
 	}
 	up_read(&pool->fault_lock);
-	if (err == -ENOENT) {
+	if (err) {
+		dax_read_unlock(id);
+		if (err != -ENOENT)
+			return err;
 		done = iov_iter_zero(len, iter);
 		return done ?: -EFAULT;
 	}
-	if (err)
-		return err;
 
 	pgoff = m->media.sb.geo.data_start + ppn;
 	addr = pnuma_data_addr(m, ppn) + off;
-	id = dax_read_lock();
 	if (write)
 		done = dax_copy_from_iter(m->dax_dev, pgoff, addr, len, iter);
 	else
 		done = dax_copy_to_iter(m->dax_dev, pgoff, addr, len, iter);
-	dax_read_unlock(id);
 	put_page(page);
+	dax_read_unlock(id);
 	return done ?: -EIO;
 }
 
@@ -366,14 +382,27 @@ void pnuma_dev_del(struct pnuma_pool *pool)
 /**
  * pnuma_dev_kill() - a member is gone: unmap everything, fail every access
  * @pool: the pool
+ *
+ * The state changes under the fault lock, which pnuma_fault() checks it
+ * under: a fault either maps its page before, and the unmapping below
+ * removes it, or sees the pool dead. Migration checks it under the DAX
+ * read lock, which the member's removal waits for.
+ *
+ * Return: true if the pool was not dead yet.
  */
-void pnuma_dev_kill(struct pnuma_pool *pool)
+bool pnuma_dev_kill(struct pnuma_pool *pool)
 {
+	bool killed;
+
+	down_write(&pool->fault_lock);
 	spin_lock(&pool->lock);
+	killed = pool->state != PNUMA_POOL_DEAD;
 	pool->state = PNUMA_POOL_DEAD;
 	spin_unlock(&pool->lock);
+	up_write(&pool->fault_lock);
 	if (pool->inode)
 		unmap_mapping_range(pool->inode->i_mapping, 0, 0, 1);
+	return killed;
 }
 
 /**
@@ -392,13 +421,19 @@ int pnuma_page_node(struct vm_area_struct *vma, unsigned long addr)
 {
 	struct pnuma_pool *pool = vma->vm_file->private_data;
 	struct pnuma_member *m;
+	int id, nid;
 	u64 ppn;
 
 	if (pnuma_page_lookup(pool, linear_page_index(vma, addr), &m, &ppn))
 		return -ENOENT;
 	if (m->node != NUMA_NO_NODE)
 		return m->node;
-	return page_to_nid(pfn_t_to_page(pnuma_data_pfn(m, ppn)));
+	/* The struct page is in the member's memmap: only while it is there. */
+	id = dax_read_lock();
+	nid = dax_alive(m->dax_dev) ?
+	      page_to_nid(pfn_t_to_page(pnuma_data_pfn(m, ppn))) : -EIO;
+	dax_read_unlock(id);
+	return nid;
 }
 
 static int pnuma_count_pte(pte_t *pte, unsigned long addr, unsigned long next,

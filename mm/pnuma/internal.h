@@ -354,7 +354,7 @@ unsigned int pnuma_rate_limit_mbps(void);
 int pnuma_dev_init(void);
 int pnuma_dev_add(struct pnuma_pool *pool);
 void pnuma_dev_del(struct pnuma_pool *pool);
-void pnuma_dev_kill(struct pnuma_pool *pool);
+bool pnuma_dev_kill(struct pnuma_pool *pool);
 
 /* sysfs.c */
 int pnuma_sysfs_init(void);

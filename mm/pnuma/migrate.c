@@ -433,7 +433,14 @@ static void pnuma_mig_txn(struct pnuma_pool *pool, struct pnuma_member *src,
 	t.slot = res.start % src->ring.slots;
 	t.seq = res.seq;
 
+	/*
+	 * A member going away kills the pool (pnuma_dev_kill()) before its
+	 * memory goes, and its removal waits for this lock: a transaction
+	 * that starts with the pool alive ends with the media there.
+	 */
 	id = dax_read_lock();
+	if (READ_ONCE(pool->state) == PNUMA_POOL_DEAD)
+		err = -EIO;
 	for (i = 0; i < pool->nr_members; i++)
 		if (!dax_alive(pool->members[i]->dax_dev))
 			err = -EIO;

@@ -34,8 +34,25 @@ DEFINE_STATIC_KEY_FALSE(pnuma_pools_key);
 #define PNUMA_SIGNATURE_BYTES	(17 * PNUMA_PAGE_SIZE)
 
 /*
+ * Member @m is going away: the pool dies. Once this returns no page of it
+ * is mapped, faults, read(2) and write(2) fail, and no move starts; moves
+ * already copying finish inside the DAX read lock that the member's
+ * removal waits for. The media stays as it is, and the next assembly
+ * recovers it like after a power cut.
+ */
+static void pnuma_pool_kill(struct pnuma_pool *pool, struct pnuma_member *m)
+{
+	if (pnuma_dev_kill(pool))
+		pr_err("%s: member %s (node %d) is going away: the pool is dead; stop it, bring the member back and assemble the pool again\n",
+		       pool->name, m->name, m->node);
+}
+
+/*
  * A member's block device is going away (namespace disabled, device
  * unbound). Called with bdev->bd_holder_lock held, which it must drop.
+ * The pmem driver's DAX device died just before (kill_dax(), which told
+ * pnuma_dax_notify_failure() first): this is for the devices that have no
+ * DAX holder notification.
  */
 static void pnuma_bdev_mark_dead(struct block_device *bdev, bool surprise)
 {
@@ -44,15 +61,59 @@ static void pnuma_bdev_mark_dead(struct block_device *bdev, bool surprise)
 
 	kobject_get(&pool->kobj);
 	mutex_unlock(&bdev->bd_holder_lock);
-
-	pr_err("%s: member %s is going away; the pool is dead\n",
-	       pool->name, m->name);
-	pnuma_dev_kill(pool);
+	pnuma_pool_kill(pool, m);
 	kobject_put(&pool->kobj);
 }
 
 static const struct blk_holder_ops pnuma_holder_ops = {
 	.mark_dead = pnuma_bdev_mark_dead,
+};
+
+/* Is @m a member of a pool still published? Compares pointers only. */
+static struct pnuma_pool *pnuma_member_pool(const struct pnuma_member *m)
+{
+	struct pnuma_pool *pool;
+	unsigned long id;
+	unsigned int i;
+
+	lockdep_assert_held(&pnuma_pools_lock);
+	xa_for_each(&pnuma_pools, id, pool)
+		for (i = 0; i < pool->nr_members; i++)
+			if (pool->members[i] == m)
+				return pool;
+	return NULL;
+}
+
+/*
+ * The DAX device of a member reports a failure. MF_MEM_PRE_REMOVE: the
+ * device is about to go (driver unbound, namespace disabled), its memory
+ * still mapped and its memmap still there; kill the pool now, so that
+ * nothing maps or moves its pages once the memory is gone. Other failures
+ * (poisoned ranges) are left to memory_failure()'s generic handling.
+ *
+ * Called inside dax_read_lock(). The holder may be a member being closed
+ * concurrently (fs_put_dax() does not wait for notifiers), so it is only
+ * used once found among the published pools.
+ */
+static int pnuma_dax_notify_failure(struct dax_device *dax_dev, u64 offset,
+				    u64 len, int mf_flags)
+{
+	struct pnuma_member *m = dax_holder(dax_dev);
+	struct pnuma_pool *pool;
+
+	if (!(mf_flags & MF_MEM_PRE_REMOVE))
+		return -EOPNOTSUPP;
+
+	guard(mutex)(&pnuma_pools_lock);
+	pool = pnuma_member_pool(m);
+	if (!pool)
+		return -ENXIO;
+	pnuma_pool_kill(pool, m);
+	return 0;
+}
+
+static const struct dax_holder_operations pnuma_dax_holder_ops = {
+	.notify_failure = pnuma_dax_notify_failure,
 };
 
 /* Claim the block and DAX devices of @devt (@what) for @m and map them. */
@@ -87,7 +148,8 @@ static int pnuma_member_open(struct pnuma_member *m, dev_t devt,
 		       m->name);
 		return -ENODEV;
 	}
-	m->dax_dev = fs_dax_get_by_bdev(bdev, &start_off, m, NULL);
+	m->dax_dev = fs_dax_get_by_bdev(bdev, &start_off, m,
+					&pnuma_dax_holder_ops);
 	if (!m->dax_dev) {
 		pr_err("%s: its DAX device is held by someone else\n", m->name);
 		return -EBUSY;
