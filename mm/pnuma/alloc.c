@@ -339,23 +339,103 @@ int pnuma_page_get(struct pnuma_pool *pool, u64 lpn, int node,
 	return __pnuma_page_alloc(pool, lpn, node, m, ppn);
 }
 
+/* Pages found holding a logical page a newer page holds too. */
+struct pnuma_stale {
+	struct pnuma_member *m;
+	u64 ppn;
+};
+
+struct pnuma_stale_set {
+	struct pnuma_stale *v;
+	size_t nr, size;
+	u64 first_lpn;
+	u32 first_gen;
+};
+
+static int pnuma_stale_add(struct pnuma_stale_set *set,
+			   struct pnuma_member *m, u64 ppn)
+{
+	if (set->nr == set->size) {
+		size_t size = set->size ? 2 * set->size : 16;
+		struct pnuma_stale *v;
+
+		v = kvrealloc(set->v, size * sizeof(*v), GFP_KERNEL);
+		if (!v)
+			return -ENOMEM;
+		set->v = v;
+		set->size = size;
+	}
+	set->v[set->nr++] = (struct pnuma_stale){ .m = m, .ppn = ppn };
+	return 0;
+}
+
+static int pnuma_meta_gen(struct pnuma_member *m, u64 ppn, u64 logical_pages,
+			  u64 *lpn, u32 *gen, const char **bad)
+{
+	int id = dax_read_lock(), err = -ENXIO;
+
+	*bad = "device gone";
+	if (dax_alive(m->dax_dev))
+		err = pnuma_meta_get(&m->media, ppn, logical_pages, lpn, gen,
+				     bad);
+	dax_read_unlock(id);
+	return err;
+}
+
+/*
+ * Logical page @lpn is held by @dup's page @dup_ppn, already in the map,
+ * and by @m's page @ppn at generation @gen. A move's apply claims the
+ * destination at the next generation before it frees the source, and only
+ * after its commit: so if the generations are consecutive, the newer page
+ * is the committed copy of a move whose journal record was lost, and the
+ * older one is stale. Anything else is refused.
+ */
+static int pnuma_map_settle(struct pnuma_pool *pool, u64 lpn, u32 gen,
+			    struct pnuma_member *m, u64 ppn,
+			    struct pnuma_member *dup, u64 dup_ppn,
+			    struct pnuma_stale_set *stale)
+{
+	const char *bad;
+	u64 dup_lpn;
+	u32 dup_gen;
+	int err;
+
+	err = pnuma_meta_gen(dup, dup_ppn, pool->logical_pages, &dup_lpn,
+			     &dup_gen, &bad);
+	if (err)
+		return err;
+	if (dup_gen != gen + 1 && gen != dup_gen + 1) {
+		pr_err("pool %pUb not assembled: logical page %llu is held by %s page %llu (generation %u) and %s page %llu (generation %u)\n",
+		       pool->uuid, lpn, dup->name, dup_ppn, dup_gen, m->name,
+		       ppn, gen);
+		return -EUCLEAN;
+	}
+	if (!stale->nr) {
+		stale->first_lpn = lpn;
+		stale->first_gen = min(gen, dup_gen);
+	}
+	if (gen < dup_gen)
+		return pnuma_stale_add(stale, m, ppn);
+	err = pnuma_stale_add(stale, dup, dup_ppn);
+	if (err)
+		return err;
+	return xa_err(xa_store(&pool->map, lpn, pnuma_map_entry(m, ppn),
+			       GFP_KERNEL));
+}
+
 /* Read one member's page metadata into the map and its bitmap. */
-static int pnuma_member_load(struct pnuma_pool *pool, struct pnuma_member *m)
+static int pnuma_member_load(struct pnuma_pool *pool, struct pnuma_member *m,
+			     struct pnuma_stale_set *stale)
 {
 	u64 ppn, lpn, dup_ppn;
 	struct pnuma_member *dup;
 	const char *bad;
-	int id, err;
+	int err;
 	u32 gen;
 
 	for (ppn = 0; ppn < m->media.sb.geo.data_pages; ppn++) {
-		err = -ENXIO;
-		bad = "device gone";
-		id = dax_read_lock();
-		if (dax_alive(m->dax_dev))
-			err = pnuma_meta_get(&m->media, ppn, pool->logical_pages,
-					     &lpn, &gen, &bad);
-		dax_read_unlock(id);
+		err = pnuma_meta_gen(m, ppn, pool->logical_pages, &lpn, &gen,
+				     &bad);
 		if (err) {
 			pr_err("pool %pUb not assembled: %s: metadata of page %llu: %s\n",
 			       pool->uuid, m->name, ppn, bad);
@@ -363,13 +443,13 @@ static int pnuma_member_load(struct pnuma_pool *pool, struct pnuma_member *m)
 		}
 		if (lpn == PNUMA_LPN_FREE)
 			continue;
-		if (!pnuma_page_lookup(pool, lpn, &dup, &dup_ppn)) {
-			pr_err("pool %pUb not assembled: logical page %llu is held by %s page %llu and %s page %llu\n",
-			       pool->uuid, lpn, dup->name, dup_ppn, m->name, ppn);
-			return -EUCLEAN;
-		}
-		err = xa_err(xa_store(&pool->map, lpn, pnuma_map_entry(m, ppn),
-				      GFP_KERNEL));
+		if (!pnuma_page_lookup(pool, lpn, &dup, &dup_ppn))
+			err = pnuma_map_settle(pool, lpn, gen, m, ppn, dup,
+					       dup_ppn, stale);
+		else
+			err = xa_err(xa_store(&pool->map, lpn,
+					      pnuma_map_entry(m, ppn),
+					      GFP_KERNEL));
 		if (err)
 			return err;
 		__set_bit(ppn, m->used);
@@ -380,24 +460,55 @@ static int pnuma_member_load(struct pnuma_pool *pool, struct pnuma_member *m)
 	return 0;
 }
 
+/* Free the stale pages, now that every member's metadata has been read. */
+static int pnuma_stale_free(struct pnuma_pool *pool,
+			    struct pnuma_stale_set *stale)
+{
+	size_t i;
+	int id;
+
+	id = dax_read_lock();
+	for (i = 0; i < stale->nr; i++) {
+		struct pnuma_stale *s = &stale->v[i];
+
+		if (!dax_alive(s->m->dax_dev)) {
+			dax_read_unlock(id);
+			return -ENXIO;
+		}
+		pnuma_meta_free(&s->m->media, s->ppn);
+		__clear_bit(s->ppn, s->m->used);
+		s->m->nr_used--;
+	}
+	pnuma_pm_fence();
+	dax_read_unlock(id);
+	pr_warn("pool %pUb: %zu logical pages were held twice, at consecutive generations (first: page %llu, generation %u and %u): moves whose journal record was lost; the newer copies kept, the older freed\n",
+		pool->uuid, stale->nr, stale->first_lpn, stale->first_gen,
+		stale->first_gen + 1);
+	return 0;
+}
+
 /**
  * pnuma_map_build() - build a pool's page map from its members' metadata
- * @pool: the pool, its members claimed
+ * @pool: the pool, its members claimed, its journals recovered
  *
- * Every used entry must be intact and every logical page held once.
+ * Every used entry must be intact and every logical page held once, but
+ * for the pages a lost committed journal record left held twice, at
+ * consecutive generations: the newer is kept and the older freed, once
+ * every entry has been read (nothing is written if the map is refused).
  *
  * Return: 0, or -EUCLEAN (with a log line naming the member and the page)
  * if the metadata is corrupt, or another negative errno.
  */
 int pnuma_map_build(struct pnuma_pool *pool)
 {
+	struct pnuma_stale_set stale = {};
 	unsigned int i;
-	int err;
+	int err = 0;
 
-	for (i = 0; i < pool->nr_members; i++) {
-		err = pnuma_member_load(pool, pool->members[i]);
-		if (err)
-			return err;
-	}
-	return 0;
+	for (i = 0; i < pool->nr_members && !err; i++)
+		err = pnuma_member_load(pool, pool->members[i], &stale);
+	if (!err && stale.nr)
+		err = pnuma_stale_free(pool, &stale);
+	kvfree(stale.v);
+	return err;
 }

@@ -18,7 +18,10 @@
  * are applied again (apply is idempotent) and retired; records without a
  * commit, and damaged ones, are retired without being applied, which
  * leaves their pages at the source, untouched. A crash during recovery is
- * recovered the same way.
+ * recovered the same way. A committed record can only be damaged after
+ * its commit (it is checksummed before): if it had been half applied, a
+ * logical page is then held at two generations, and building the page
+ * map keeps the newer one (alloc.c).
  *
  * Every write goes through the persistence API (pm.h), so that this file
  * also builds in userspace, where tools/testing/pnuma/ explores every
@@ -312,6 +315,8 @@ static int pnuma_journal_recover_one(const struct pnuma_media *const *members,
 		if (bad || state == PNUMA_JREC_INTENT) {
 			pnuma_jslot_set_state(m, slot, 0);
 			rec->discarded++;
+			if (bad && state == PNUMA_JREC_COMMIT)
+				rec->damaged++;
 			if (!bad)
 				slot += pnuma_jrec_slots(le32_to_cpu(h.nr)) - 1;
 			continue;

@@ -49,10 +49,15 @@ struct pnuma_jtxn {
  * struct pnuma_recovery - what recovery did
  * @replayed: committed records applied again and retired
  * @discarded: records without a commit, or damaged, retired unapplied
+ * @damaged: of those, committed records that failed their checks: media
+ *	damage, since a record is checksummed before its commit. They may
+ *	have been half applied: pnuma_map_build() settles the pages they
+ *	left held twice.
  */
 struct pnuma_recovery {
 	unsigned long replayed;
 	unsigned long discarded;
+	unsigned long damaged;
 };
 
 /*

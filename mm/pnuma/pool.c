@@ -717,6 +717,9 @@ static int pnuma_pool_recover(struct pnuma_pool *pool)
 		       pool->uuid, why);
 		return err;
 	}
+	if (pool->recovery.damaged)
+		pr_warn("pool %pUb: journal: %lu committed records damaged (media errors?), discarded; pages they had moved halfway are settled by generation\n",
+			pool->uuid, pool->recovery.damaged);
 	count_vm_events(PNUMA_JOURNAL_REPLAYED, pool->recovery.replayed);
 	count_vm_events(PNUMA_JOURNAL_DISCARDED, pool->recovery.discarded);
 	return 0;
