@@ -197,6 +197,65 @@ const char *pnuma_sb_decode(const struct pnuma_sb *sb,
 	return NULL;
 }
 
+/* Does @sb look like what pnuma wrote, whatever it says inside? */
+static bool pnuma_sb_intact(const struct pnuma_sb *sb)
+{
+	return le64_to_cpu(sb->magic) == PNUMA_SB_MAGIC &&
+	       le32_to_cpu(sb->sb_size) == sizeof(*sb) &&
+	       le32_to_cpu(sb->csum) == pnuma_sb_csum(sb);
+}
+
+/**
+ * pnuma_sb_choose() - pick the superblock copy of a member to trust
+ * @primary: the copy at page 0
+ * @backup: the copy at the member's last page
+ * @info: the content of the copy chosen, filled in only if one is
+ * @damaged: set to NULL, or to what is wrong with the copy not chosen
+ * @primary_damaged: set if @damaged is about the primary
+ *
+ * A copy is damaged if it fails its magic, size or checksum: media
+ * damage or a torn write, never anything pnuma wrote. The other copy, if
+ * valid, is then used, and may be rewritten over the damaged one. A copy
+ * that is intact but invalid (a version, a feature or a value this kernel
+ * does not know), or two valid copies that differ, are no damage that one
+ * copy can be trusted over the other: the member is refused.
+ *
+ * Return: NULL, or why the member cannot be used.
+ */
+const char *pnuma_sb_choose(const struct pnuma_sb *primary,
+			    const struct pnuma_sb *backup,
+			    struct pnuma_sb_info *info, const char **damaged,
+			    bool *primary_damaged)
+{
+	struct pnuma_sb_info pinfo, binfo;
+	const char *pbad = pnuma_sb_decode(primary, &pinfo);
+	const char *bbad = pnuma_sb_decode(backup, &binfo);
+
+	*damaged = NULL;
+	*primary_damaged = false;
+	if (!pbad && !bbad) {
+		if (memcmp(primary, backup, sizeof(*primary)))
+			return "its primary and backup superblocks differ";
+		*info = pinfo;
+		return NULL;
+	}
+	if (pbad && pnuma_sb_intact(primary))
+		return pbad;
+	if (bbad && pnuma_sb_intact(backup))
+		return bbad;
+	if (pbad && bbad)
+		return pbad;
+	if (pbad) {
+		*info = binfo;
+		*damaged = pbad;
+		*primary_damaged = true;
+	} else {
+		*info = pinfo;
+		*damaged = bbad;
+	}
+	return NULL;
+}
+
 /**
  * pnuma_meta_tag() - the tag word of a used metadata entry
  * @owner: the entry's owner word (%PNUMA_OWNER_USED | logical page)

@@ -68,6 +68,10 @@ struct pnuma_jring {
  * @rate_lock: protects @rate_start and @rate_pages
  * @rate_start: when the current second of the balancing rate limit began
  * @rate_pages: pages NUMA balancing moved into the member in that second
+ * @sb_damaged: NULL, or what is wrong with the superblock copy not used;
+ *	that copy is rewritten at the next clean stop (under @pool's
+ *	alloc_lock)
+ * @sb_primary_damaged: @sb_damaged is about the primary copy
  * @name: block device name, e.g. "pmem0"
  *
  * @used, @nr_used, @nr_bad and @next are protected by
@@ -91,6 +95,8 @@ struct pnuma_member {
 	spinlock_t rate_lock;		/* protects rate_start, rate_pages */
 	unsigned long rate_start;
 	u64 rate_pages;
+	const char *sb_damaged;
+	bool sb_primary_damaged;
 	char name[BDEVNAME_SIZE];
 };
 

@@ -8,6 +8,7 @@
 
 #define pr_fmt(fmt) "pnuma: " fmt
 
+#include <linux/badblocks.h>
 #include <linux/dax.h>
 #include <linux/fs.h>
 #include <linux/init.h>
@@ -650,10 +651,48 @@ out:
 	return err;
 }
 
+/*
+ * Read a member's superblock copies again, as pnuma_read_superblocks()
+ * does, and trust the one pnuma_sb_choose() picks. A damaged copy is
+ * logged and noted, to be rewritten at the next clean stop.
+ */
+static int pnuma_member_sb(struct pnuma_member *m)
+{
+	struct pnuma_sb primary, backup;
+	struct pnuma_sb_info info;
+	const char *bad;
+	u64 last;
+	int err;
+
+	err = pnuma_member_read(m, 0, &primary, sizeof(primary));
+	if (err)
+		return err;
+	last = m->dev_pages - 1;
+	if (!pnuma_sb_decode(&primary, &info) &&
+	    info.geo.member_pages <= m->dev_pages)
+		last = info.geo.member_pages - 1;
+	err = pnuma_member_read(m, last << PNUMA_PAGE_SHIFT, &backup,
+				sizeof(backup));
+	if (err)
+		memset(&backup, 0, sizeof(backup));
+	bad = pnuma_sb_choose(&primary, &backup, &m->media.sb, &m->sb_damaged,
+			      &m->sb_primary_damaged);
+	if (bad) {
+		pr_err("%s: superblock changed during assembly: %s\n", m->name,
+		       bad);
+		return -EUCLEAN;
+	}
+	if (m->sb_damaged)
+		pr_warn("%s: %s superblock: %s; using the %s, which is written over it at the next clean stop\n",
+			m->name, m->sb_primary_damaged ? "primary" : "backup",
+			m->sb_damaged,
+			m->sb_primary_damaged ? "backup" : "primary");
+	return 0;
+}
+
 /* Open every member of an existing pool and check its superblock again. */
 static int pnuma_assemble_members(struct pnuma_pool *pool, const dev_t *devts)
 {
-	struct pnuma_sb sb;
 	const char *bad;
 	unsigned int i;
 	int err;
@@ -666,11 +705,11 @@ static int pnuma_assemble_members(struct pnuma_pool *pool, const dev_t *devts)
 		err = pnuma_member_open(m, devts[i], what);
 		if (err)
 			return err;
-		err = pnuma_member_read(m, 0, &sb, sizeof(sb));
+		err = pnuma_member_sb(m);
 		if (err)
 			return err;
-		bad = pnuma_sb_decode(&sb, &m->media.sb);
-		if (!bad && m->media.sb.member_index != i)
+		bad = NULL;
+		if (m->media.sb.member_index != i)
 			bad = "member index changed";
 		if (!bad && memcmp(m->media.sb.pool_uuid, pool->members[0]->media.sb.pool_uuid,
 				   sizeof(m->media.sb.pool_uuid)))
@@ -814,13 +853,52 @@ err_put:
 }
 
 /* Mark every member clean; later allocations mark them dirty again. */
+/*
+ * Write a member's trusted superblock over its damaged copy, unless that
+ * copy sits in a range the driver knows is bad: a store through the
+ * kernel mapping would not clear the poison.
+ */
+static void pnuma_member_sb_repair(struct pnuma_pool *pool,
+				   struct pnuma_member *m)
+{
+	u64 page = m->sb_primary_damaged ? 0 : m->media.sb.geo.member_pages - 1;
+	sector_t first_bad;
+	struct pnuma_sb sb;
+	int id, bad_len;
+
+	if (m->bb && badblocks_check(m->bb, page << (PNUMA_PAGE_SHIFT - 9),
+				     PNUMA_PAGE_SIZE >> 9, &first_bad,
+				     &bad_len)) {
+		pr_warn("%s: member %s: %s superblock not rewritten: its page is a known bad block\n",
+			pool->name, m->name,
+			m->sb_primary_damaged ? "primary" : "backup");
+		return;
+	}
+	pnuma_sb_encode(&m->media.sb, &sb);
+	id = dax_read_lock();
+	if (dax_alive(m->dax_dev)) {
+		pnuma_pm_memcpy(m->media.base + (page << PNUMA_PAGE_SHIFT), &sb,
+				sizeof(sb));
+		pnuma_pm_fence();
+		pr_info("%s: member %s: %s superblock rewritten from the %s\n",
+			pool->name, m->name,
+			m->sb_primary_damaged ? "primary" : "backup",
+			m->sb_primary_damaged ? "backup" : "primary");
+		m->sb_damaged = NULL;
+	}
+	dax_read_unlock(id);
+}
+
 static void pnuma_pool_mark_clean(struct pnuma_pool *pool)
 {
 	unsigned int i;
 
 	guard(mutex)(&pool->alloc_lock);
-	for (i = 0; i < pool->nr_members; i++)
+	for (i = 0; i < pool->nr_members; i++) {
+		if (pool->members[i]->sb_damaged)
+			pnuma_member_sb_repair(pool, pool->members[i]);
 		pnuma_member_set_state(pool->members[i], PNUMA_STATE_CLEAN);
+	}
 	pnuma_pm_fence();
 	pool->state_clean = true;
 }

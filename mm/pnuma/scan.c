@@ -35,9 +35,8 @@
  * @devt: the block device
  * @name: its name
  * @dev_pages: its size in pages
- * @info: the content of its valid superblock copy
- * @bad: NULL, or what is wrong with the other copy
- * @which: which copy @bad is about
+ * @info: the content of the superblock copy trusted
+ * @bad: NULL, or why the member cannot be used (its pool is refused)
  * @grouped: already considered with the other members of its pool
  */
 struct pnuma_cand {
@@ -46,7 +45,6 @@ struct pnuma_cand {
 	u64 dev_pages;
 	struct pnuma_sb_info info;
 	const char *bad;
-	const char *which;
 	bool grouped;
 };
 
@@ -157,14 +155,15 @@ static unsigned int pnuma_dax_disks(dev_t *devts, unsigned int max)
 
 /*
  * Read a device's superblocks into @c. Return 1 for a pnuma member
- * (possibly with one damaged copy), 0 for anything else, or a negative
- * errno if the device could not be read.
+ * (possibly with one damaged copy, or with @c->bad saying why it cannot be
+ * used), 0 for anything else, or a negative errno if the device could not
+ * be read.
  */
 static int pnuma_cand_read(dev_t devt, struct pnuma_cand *c)
 {
 	struct pnuma_sb primary, backup;
-	struct pnuma_sb_info binfo;
-	const char *pbad, *bbad;
+	const char *damaged;
+	bool pdamaged;
 	int err;
 
 	err = pnuma_read_superblocks(devt, &primary, &backup, &c->dev_pages,
@@ -172,25 +171,20 @@ static int pnuma_cand_read(dev_t devt, struct pnuma_cand *c)
 	if (err)
 		return err == -ENODEV ? 0 : err;
 	c->devt = devt;
-	pbad = pnuma_sb_decode(&primary, &c->info);
-	bbad = pnuma_sb_decode(&backup, &binfo);
-	if (!pbad) {
-		if (!bbad && memcmp(&primary, &backup, sizeof(primary)))
-			bbad = "differs from the primary";
-		c->bad = bbad;
-		c->which = "backup";
+	/* One damaged copy is reported, and repaired, by the assembly. */
+	c->bad = pnuma_sb_choose(&primary, &backup, &c->info, &damaged,
+				 &pdamaged);
+	if (!c->bad)
 		return 1;
-	}
-	if (!bbad) {
-		c->info = binfo;
-		c->bad = pbad;
-		c->which = "primary";
+	/* Refused: grouped by a valid copy, so that its pool says why. */
+	if (!pnuma_sb_decode(&primary, &c->info) ||
+	    !pnuma_sb_decode(&backup, &c->info))
 		return 1;
-	}
 	if (le64_to_cpu(primary.magic) == PNUMA_SB_MAGIC ||
 	    le64_to_cpu(backup.magic) == PNUMA_SB_MAGIC)
-		pr_err("%s: both pnuma superblocks are damaged (primary: %s, backup: %s); its pool cannot be assembled\n",
-		       c->name, pbad, bbad);
+		pr_err("%s: no usable pnuma superblock (primary: %s, backup: %s); its pool cannot be assembled\n",
+		       c->name, pnuma_sb_decode(&primary, &c->info),
+		       pnuma_sb_decode(&backup, &c->info));
 	return 0;
 }
 
@@ -211,8 +205,8 @@ static int pnuma_group_check(struct pnuma_cand **group, unsigned int n,
 		const struct pnuma_sb_info *info = &c->info;
 
 		if (c->bad) {
-			snprintf(why, len, "member %u (%s): %s superblock: %s",
-				 info->member_index, c->name, c->which, c->bad);
+			snprintf(why, len, "member %u (%s): superblock: %s",
+				 info->member_index, c->name, c->bad);
 			return -EUCLEAN;
 		}
 		if (info->member_count != first->member_count ||

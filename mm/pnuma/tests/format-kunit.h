@@ -103,6 +103,66 @@ static void pnuma_test_sb_reasons(struct kunit *test)
 	KUNIT_EXPECT_NOT_NULL(test, pnuma_sb_decode(&bad, &out));
 }
 
+/* Which copy is trusted, for every kind of damage to one or both. */
+static void pnuma_test_sb_choose(struct kunit *test)
+{
+	struct {
+		struct pnuma_sb sb, torn, newer, other;
+	} *c = kunit_kzalloc(test, sizeof(*c), GFP_KERNEL);
+	struct pnuma_sb_info in, out;
+	const char *damaged;
+	bool primary;
+
+	KUNIT_ASSERT_NOT_NULL(test, c);
+
+	pnuma_test_sb_info(&in, 64000);
+	pnuma_sb_encode(&in, &c->sb);
+	c->torn = c->sb;
+	c->torn.reserved[3] ^= 0x40;		/* fails its checksum */
+	c->newer = c->sb;
+	c->newer.version = cpu_to_le32(2);	/* checksummed: not damage */
+	c->newer.csum = cpu_to_le32(pnuma_sb_csum(&c->newer));
+	pnuma_test_sb_info(&in, 64000);
+	in.create_time++;
+	pnuma_sb_encode(&in, &c->other);	/* valid, but not the same */
+
+	KUNIT_EXPECT_NULL(test, pnuma_sb_choose(&c->sb, &c->sb, &out, &damaged,
+						&primary));
+	KUNIT_EXPECT_NULL(test, damaged);
+
+	/* One copy damaged: the other is used and the damage reported. */
+	memset(&out, 0, sizeof(out));
+	KUNIT_EXPECT_NULL(test, pnuma_sb_choose(&c->torn, &c->sb, &out, &damaged,
+						&primary));
+	KUNIT_EXPECT_STREQ(test, damaged, "bad checksum");
+	KUNIT_EXPECT_TRUE(test, primary);
+	KUNIT_EXPECT_EQ(test, out.create_time, 1764150000123456789ULL);
+	KUNIT_EXPECT_NULL(test, pnuma_sb_choose(&c->sb, &c->torn, &out, &damaged,
+						&primary));
+	KUNIT_EXPECT_STREQ(test, damaged, "bad checksum");
+	KUNIT_EXPECT_FALSE(test, primary);
+	c->torn = c->sb;
+	c->torn.magic = 0;
+	KUNIT_EXPECT_NULL(test, pnuma_sb_choose(&c->torn, &c->sb, &out, &damaged,
+						&primary));
+	KUNIT_EXPECT_STREQ(test, damaged, "bad magic");
+
+	/* Refused: both damaged, an intact copy this kernel cannot read, or
+	 * two valid copies that disagree.
+	 */
+	KUNIT_EXPECT_NOT_NULL(test, pnuma_sb_choose(&c->torn, &c->torn, &out,
+						    &damaged, &primary));
+	KUNIT_EXPECT_STREQ(test, pnuma_sb_choose(&c->newer, &c->sb, &out, &damaged,
+						 &primary),
+			   "unsupported version");
+	KUNIT_EXPECT_STREQ(test, pnuma_sb_choose(&c->sb, &c->newer, &out, &damaged,
+						 &primary),
+			   "unsupported version");
+	KUNIT_EXPECT_STREQ(test, pnuma_sb_choose(&c->sb, &c->other, &out, &damaged,
+						 &primary),
+			   "its primary and backup superblocks differ");
+}
+
 static void pnuma_test_meta_roundtrip(struct kunit *test)
 {
 	static const u64 lpns[] = { 0, 1, 4095, 123456789, (1ULL << 40) - 1 };
@@ -223,6 +283,7 @@ static struct kunit_case pnuma_format_test_cases[] = {
 	KUNIT_CASE(pnuma_test_sb_roundtrip),
 	KUNIT_CASE(pnuma_test_sb_every_bit_flip),
 	KUNIT_CASE(pnuma_test_sb_reasons),
+	KUNIT_CASE(pnuma_test_sb_choose),
 	KUNIT_CASE(pnuma_test_meta_roundtrip),
 	KUNIT_CASE(pnuma_test_meta_every_bit_flip),
 	KUNIT_CASE(pnuma_test_geometry),
