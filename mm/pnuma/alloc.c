@@ -67,18 +67,30 @@ int pnuma_page_lookup(struct pnuma_pool *pool, u64 lpn,
  * copying from one would take a machine check, and data written to one
  * may not read back.
  *
- * Return: true if any sector of the page is in a bad range.
+ * The list belongs to the pmem device, which frees it when it goes away,
+ * after kill_dax(): it is only read inside the DAX read lock, with the
+ * device alive.
+ *
+ * Return: true if any sector of the page is in a bad range, or the
+ * device is gone.
  */
 bool pnuma_page_bad(struct pnuma_member *m, u64 ppn)
 {
 	sector_t sector = (m->media.sb.geo.data_start + ppn) <<
 			  (PAGE_SHIFT - SECTOR_SHIFT);
 	sector_t first;
-	int len;
+	int len, id;
+	bool bad;
 
-	return m->bb && READ_ONCE(m->bb->count) &&
+	if (!m->bb)
+		return false;
+	id = dax_read_lock();
+	bad = !dax_alive(m->dax_dev) ||
+	      (READ_ONCE(m->bb->count) &&
 	       badblocks_check(m->bb, sector, PAGE_SIZE >> SECTOR_SHIFT, &first,
-			       &len);
+			       &len));
+	dax_read_unlock(id);
+	return bad;
 }
 
 /* Free data pages left: neither in use nor taken out of use as bad. */
@@ -215,11 +227,14 @@ static void pnuma_pool_mark_dirty(struct pnuma_pool *pool)
  * the journal applies the move. Marks the pool in use.
  *
  * Context: &pnuma_pool.alloc_lock held.
- * Return: 0, or -ENOMEM if the member is full (of pages in use or bad).
+ * Return: 0, -ENOMEM if the member is full (of pages in use or bad), or
+ * -ENXIO if the pool is dead.
  */
 int pnuma_page_reserve(struct pnuma_member *m, u64 *ppn)
 {
 	lockdep_assert_held(&m->pool->alloc_lock);
+	if (READ_ONCE(m->pool->state) == PNUMA_POOL_DEAD)
+		return -ENXIO;
 	if (pnuma_member_full(m))
 		return -ENOMEM;
 	*ppn = pnuma_member_find_free(m);
@@ -240,15 +255,20 @@ int pnuma_page_reserve(struct pnuma_member *m, u64 *ppn)
  * @ppn: the page taken
  *
  * Context: &pnuma_pool.alloc_lock held.
- * Return: 0, or -ENOMEM if no member of @node has a page that is not bad.
+ * Return: 0, -ENOMEM if no member of @node has a page that is not bad,
+ * or -ENXIO if the pool is dead.
  */
 int pnuma_node_reserve(struct pnuma_pool *pool, int node,
 		       struct pnuma_member **m, u64 *ppn)
 {
+	int err;
+
 	/* A member whose free pages were all bad has no room left: next. */
-	while ((*m = pnuma_node_member(pool, node)))
-		if (!pnuma_page_reserve(*m, ppn))
-			return 0;
+	while ((*m = pnuma_node_member(pool, node))) {
+		err = pnuma_page_reserve(*m, ppn);
+		if (err != -ENOMEM)
+			return err;
+	}
 	return -ENOMEM;
 }
 
@@ -345,9 +365,19 @@ struct pnuma_stale {
 	u64 ppn;
 };
 
+/**
+ * struct pnuma_stale_set - pages to free once the whole map is built
+ * @v: the pages
+ * @nr: how many
+ * @size: room in @v
+ * @settled: the logical pages settled, each once at most
+ * @first_lpn: the first one, for the log
+ * @first_gen: the older generation of it
+ */
 struct pnuma_stale_set {
 	struct pnuma_stale *v;
 	size_t nr, size;
+	struct xarray settled;
 	u64 first_lpn;
 	u32 first_gen;
 };
@@ -383,38 +413,117 @@ static int pnuma_meta_gen(struct pnuma_member *m, u64 ppn, u64 logical_pages,
 }
 
 /*
+ * Read data page @ppn of @m into @buf. Return 0, -EIO on a media error
+ * (poison, or a range the driver knows is bad), -ENXIO if the device is
+ * gone.
+ */
+static int pnuma_data_read(struct pnuma_member *m, u64 ppn, void *buf)
+{
+	int id = dax_read_lock(), err = 0;
+
+	if (!dax_alive(m->dax_dev))
+		err = -ENXIO;
+	else if (pnuma_page_bad(m, ppn) ||
+		 copy_mc_to_kernel(buf, pnuma_data_addr(m, ppn), PAGE_SIZE))
+		err = -EIO;
+	dax_read_unlock(id);
+	return err;
+}
+
+/*
+ * Which of two copies of a logical page to keep: the newer, unless it
+ * cannot be read and the older can; -EUCLEAN if both can be read and
+ * differ, which no lost record explains. Return 1 to keep the newer, 0
+ * the older.
+ */
+static int pnuma_map_pick(struct pnuma_member *old, u64 old_ppn,
+			  struct pnuma_member *new, u64 new_ppn)
+{
+	void *a, *b;
+	int err_old, err_new, ret;
+
+	a = kmalloc(PAGE_SIZE, GFP_KERNEL);
+	b = kmalloc(PAGE_SIZE, GFP_KERNEL);
+	ret = -ENOMEM;
+	if (!a || !b)
+		goto out;
+	err_old = pnuma_data_read(old, old_ppn, a);
+	err_new = pnuma_data_read(new, new_ppn, b);
+	ret = -ENXIO;
+	if (err_old == -ENXIO || err_new == -ENXIO)
+		goto out;
+	if (err_new)
+		ret = 0;
+	else if (err_old)
+		ret = 1;
+	else
+		ret = memcmp(a, b, PAGE_SIZE) ? -EUCLEAN : 1;
+out:
+	kfree(a);
+	kfree(b);
+	return ret;
+}
+
+/*
  * Logical page @lpn is held by @dup's page @dup_ppn, already in the map,
  * and by @m's page @ppn at generation @gen. A move's apply claims the
- * destination at the next generation before it frees the source, and only
- * after its commit: so if the generations are consecutive, the newer page
- * is the committed copy of a move whose journal record was lost, and the
- * older one is stale. Anything else is refused.
+ * destination, on another member, at the next generation, after the
+ * commit (so after the copy was durable), and then frees the source: a
+ * committed move whose journal record was lost leaves exactly that. It is
+ * settled only when recovery found such a record damaged, once per
+ * logical page, and the two copies must be the same: nothing writes the
+ * page between the copy and the retirement of the record. The newer copy
+ * is kept (the older if the newer cannot be read). Anything else is
+ * refused.
  */
 static int pnuma_map_settle(struct pnuma_pool *pool, u64 lpn, u32 gen,
 			    struct pnuma_member *m, u64 ppn,
 			    struct pnuma_member *dup, u64 dup_ppn,
 			    struct pnuma_stale_set *stale)
 {
-	const char *bad;
+	const char *bad, *why = NULL;
+	bool newer_is_m;
 	u64 dup_lpn;
+	int err, keep = 1;
 	u32 dup_gen;
-	int err;
 
 	err = pnuma_meta_gen(dup, dup_ppn, pool->logical_pages, &dup_lpn,
 			     &dup_gen, &bad);
 	if (err)
 		return err;
-	if (dup_gen != gen + 1 && gen != dup_gen + 1) {
-		pr_err("pool %pUb not assembled: logical page %llu is held by %s page %llu (generation %u) and %s page %llu (generation %u)\n",
+	newer_is_m = gen == dup_gen + 1;
+	if (!pool->recovery.damaged)
+		why = "no journal record was lost";
+	else if (m == dup)
+		why = "both on one member";
+	else if (!newer_is_m && dup_gen != gen + 1)
+		why = "generations not consecutive";
+	else if (xa_load(&stale->settled, lpn))
+		why = "held more than twice";
+	if (!why) {
+		keep = newer_is_m ? pnuma_map_pick(dup, dup_ppn, m, ppn) :
+				    pnuma_map_pick(m, ppn, dup, dup_ppn);
+		if (keep == -EUCLEAN)
+			why = "the two copies differ";
+		else if (keep < 0)
+			return keep;
+	}
+	if (why) {
+		pr_err("pool %pUb not assembled: logical page %llu is held by %s page %llu (generation %u) and %s page %llu (generation %u): %s\n",
 		       pool->uuid, lpn, dup->name, dup_ppn, dup_gen, m->name,
-		       ppn, gen);
+		       ppn, gen, why);
 		return -EUCLEAN;
 	}
+	err = xa_err(xa_store(&stale->settled, lpn, xa_mk_value(1),
+			      GFP_KERNEL));
+	if (err)
+		return err;
 	if (!stale->nr) {
 		stale->first_lpn = lpn;
-		stale->first_gen = min(gen, dup_gen);
+		stale->first_gen = newer_is_m ? dup_gen : gen;
 	}
-	if (gen < dup_gen)
+	/* Keep @m's page if it is the one to keep (keep: the newer one). */
+	if (newer_is_m != !!keep)
 		return pnuma_stale_add(stale, m, ppn);
 	err = pnuma_stale_add(stale, dup, dup_ppn);
 	if (err)
@@ -481,7 +590,7 @@ static int pnuma_stale_free(struct pnuma_pool *pool,
 	}
 	pnuma_pm_fence();
 	dax_read_unlock(id);
-	pr_warn("pool %pUb: %zu logical pages were held twice, at consecutive generations (first: page %llu, generation %u and %u): moves whose journal record was lost; the newer copies kept, the older freed\n",
+	pr_warn("pool %pUb: %zu logical pages were held twice, at consecutive generations (first: page %llu, generation %u and %u): moves whose journal record was lost; one copy of each kept (the newer, unless it could not be read), the other freed\n",
 		pool->uuid, stale->nr, stale->first_lpn, stale->first_gen,
 		stale->first_gen + 1);
 	return 0;
@@ -492,9 +601,9 @@ static int pnuma_stale_free(struct pnuma_pool *pool,
  * @pool: the pool, its members claimed, its journals recovered
  *
  * Every used entry must be intact and every logical page held once, but
- * for the pages a lost committed journal record left held twice, at
- * consecutive generations: the newer is kept and the older freed, once
- * every entry has been read (nothing is written if the map is refused).
+ * for the pages a lost committed journal record left held twice
+ * (pnuma_map_settle()): one copy is kept and the other freed, once every
+ * entry has been read (nothing is written if the map is refused).
  *
  * Return: 0, or -EUCLEAN (with a log line naming the member and the page)
  * if the metadata is corrupt, or another negative errno.
@@ -505,10 +614,15 @@ int pnuma_map_build(struct pnuma_pool *pool)
 	unsigned int i;
 	int err = 0;
 
+	xa_init(&stale.settled);
 	for (i = 0; i < pool->nr_members && !err; i++)
 		err = pnuma_member_load(pool, pool->members[i], &stale);
 	if (!err && stale.nr)
 		err = pnuma_stale_free(pool, &stale);
+	xa_destroy(&stale.settled);
 	kvfree(stale.v);
+	if (err && err != -EUCLEAN)
+		pr_err("pool %pUb not assembled: building its page map: %pe\n",
+		       pool->uuid, ERR_PTR(err));
 	return err;
 }

@@ -374,9 +374,15 @@ int pnuma_dev_add(struct pnuma_pool *pool)
  */
 void pnuma_dev_del(struct pnuma_pool *pool)
 {
+	struct inode *inode;
+
 	misc_deregister(&pool->misc);
-	iput(pool->inode);
+	/* A member's removal may be unmapping through it: see the kill. */
+	down_write(&pool->fault_lock);
+	inode = pool->inode;
 	pool->inode = NULL;
+	up_write(&pool->fault_lock);
+	iput(inode);
 }
 
 /**
@@ -399,9 +405,10 @@ bool pnuma_dev_kill(struct pnuma_pool *pool)
 	killed = pool->state != PNUMA_POOL_DEAD;
 	pool->state = PNUMA_POOL_DEAD;
 	spin_unlock(&pool->lock);
-	up_write(&pool->fault_lock);
+	/* Under the lock: pnuma_dev_del() drops the inode under it too. */
 	if (pool->inode)
 		unmap_mapping_range(pool->inode->i_mapping, 0, 0, 1);
+	up_write(&pool->fault_lock);
 	return killed;
 }
 

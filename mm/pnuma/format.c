@@ -197,40 +197,76 @@ const char *pnuma_sb_decode(const struct pnuma_sb *sb,
 	return NULL;
 }
 
-/* Does @sb look like what pnuma wrote, whatever it says inside? */
-static bool pnuma_sb_intact(const struct pnuma_sb *sb)
+/*
+ * Why @sb fails its integrity checks (magic, size, checksum), or NULL if
+ * it passes them: then it is what a pnuma kernel wrote, whatever it says.
+ */
+static const char *pnuma_sb_damage(const struct pnuma_sb *sb)
 {
-	return le64_to_cpu(sb->magic) == PNUMA_SB_MAGIC &&
-	       le32_to_cpu(sb->sb_size) == sizeof(*sb) &&
-	       le32_to_cpu(sb->csum) == pnuma_sb_csum(sb);
+	if (le64_to_cpu(sb->magic) != PNUMA_SB_MAGIC)
+		return "bad magic";
+	if (le32_to_cpu(sb->sb_size) != sizeof(*sb))
+		return "bad superblock size";
+	if (le32_to_cpu(sb->csum) != pnuma_sb_csum(sb))
+		return "bad checksum";
+	return NULL;
 }
+
+/* How many bytes of @a and @b differ. */
+static unsigned int pnuma_sb_distance(const struct pnuma_sb *a,
+				      const struct pnuma_sb *b)
+{
+	const u8 *x = (const u8 *)a, *y = (const u8 *)b;
+	unsigned int i, n = 0;
+
+	for (i = 0; i < sizeof(*a); i++)
+		n += x[i] != y[i];
+	return n;
+}
+
+/*
+ * A copy failing its integrity checks is a damaged copy of the other one
+ * only if it still is that copy but for a few bytes: a head wiped or
+ * reused by something else is not pnuma's any more.
+ */
+#define PNUMA_SB_DAMAGE_BYTES	16
 
 /**
  * pnuma_sb_choose() - pick the superblock copy of a member to trust
- * @primary: the copy at page 0
- * @backup: the copy at the member's last page
+ * @primary: the copy at page 0, or NULL if it could not be read
+ * @backup: the copy read at page @backup_page, or NULL likewise
+ * @backup_page: where @backup was read: the last page of the member as
+ *	the primary says, or of the device if the primary is not valid
  * @info: the content of the copy chosen, filled in only if one is
  * @damaged: set to NULL, or to what is wrong with the copy not chosen
  * @primary_damaged: set if @damaged is about the primary
  *
- * A copy is damaged if it fails its magic, size or checksum: media
- * damage or a torn write, never anything pnuma wrote. The other copy, if
- * valid, is then used, and may be rewritten over the damaged one. A copy
- * that is intact but invalid (a version, a feature or a value this kernel
- * does not know), or two valid copies that differ, are no damage that one
- * copy can be trusted over the other: the member is refused.
+ * A copy is damaged if it could not be read (a media error), or if it
+ * fails its magic, size or checksum while differing from the other, valid
+ * copy in at most %PNUMA_SB_DAMAGE_BYTES bytes: media damage, never
+ * anything pnuma wrote. The other copy is then used, and may be rewritten
+ * over the damaged one. Anything else refuses the member, since nothing
+ * says which copy to trust: a copy intact but invalid (a version, a
+ * feature or a value this kernel does not know), two valid copies that
+ * differ, a copy that is something else now, or a backup found at the
+ * end of the device that belongs to a member of another size.
  *
  * Return: NULL, or why the member cannot be used.
  */
 const char *pnuma_sb_choose(const struct pnuma_sb *primary,
-			    const struct pnuma_sb *backup,
+			    const struct pnuma_sb *backup, u64 backup_page,
 			    struct pnuma_sb_info *info, const char **damaged,
 			    bool *primary_damaged)
 {
 	struct pnuma_sb_info pinfo, binfo;
-	const char *pbad = pnuma_sb_decode(primary, &pinfo);
-	const char *bbad = pnuma_sb_decode(backup, &binfo);
+	const char *pbad = primary ? pnuma_sb_decode(primary, &pinfo) :
+				     "media error";
+	const char *bbad = backup ? pnuma_sb_decode(backup, &binfo) :
+				    "media error";
 
+	/* Standing in for the primary, the backup must be where it belongs. */
+	if (pbad && !bbad && binfo.geo.member_pages - 1 != backup_page)
+		bbad = "backup superblock out of place";
 	*damaged = NULL;
 	*primary_damaged = false;
 	if (!pbad && !bbad) {
@@ -239,20 +275,29 @@ const char *pnuma_sb_choose(const struct pnuma_sb *primary,
 		*info = pinfo;
 		return NULL;
 	}
-	if (pbad && pnuma_sb_intact(primary))
-		return pbad;
-	if (bbad && pnuma_sb_intact(backup))
-		return bbad;
 	if (pbad && bbad)
 		return pbad;
 	if (pbad) {
+		if (primary) {
+			pbad = pnuma_sb_damage(primary);
+			if (!pbad || pnuma_sb_distance(primary, backup) >
+				     PNUMA_SB_DAMAGE_BYTES)
+				return pnuma_sb_decode(primary, &pinfo);
+		}
 		*info = binfo;
 		*damaged = pbad;
 		*primary_damaged = true;
-	} else {
-		*info = pinfo;
-		*damaged = bbad;
+		return NULL;
 	}
+	if (backup) {
+		bbad = pnuma_sb_damage(backup);
+		if (!bbad || pnuma_sb_distance(primary, backup) >
+			     PNUMA_SB_DAMAGE_BYTES)
+			return bbad ?: pnuma_sb_decode(backup, &binfo) ?:
+			       "backup superblock out of place";
+	}
+	*info = pinfo;
+	*damaged = bbad;
 	return NULL;
 }
 

@@ -289,7 +289,7 @@ void pnuma_sb_encode(const struct pnuma_sb_info *info, struct pnuma_sb *sb);
 const char *pnuma_sb_decode(const struct pnuma_sb *sb,
 			    struct pnuma_sb_info *info);
 const char *pnuma_sb_choose(const struct pnuma_sb *primary,
-			    const struct pnuma_sb *backup,
+			    const struct pnuma_sb *backup, u64 backup_page,
 			    struct pnuma_sb_info *info, const char **damaged,
 			    bool *primary_damaged);
 u64 pnuma_meta_tag(u64 owner, u32 gen, u32 member_index, u64 ppn);

@@ -231,6 +231,23 @@ extern struct mutex pnuma_pools_lock;
 extern struct xarray pnuma_pools;
 
 /* pool.c */
+/**
+ * struct pnuma_sb_pair - the two superblock copies read from a device
+ * @primary: the copy at page 0
+ * @backup: the copy at page @backup_page
+ * @primary_ok: @primary was read without a media error
+ * @backup_ok: likewise for @backup
+ * @backup_page: the member's last page as a valid @primary says, or else
+ *	the device's
+ */
+struct pnuma_sb_pair {
+	struct pnuma_sb primary;
+	struct pnuma_sb backup;
+	bool primary_ok;
+	bool backup_ok;
+	u64 backup_page;
+};
+
 int pnuma_pool_create(const char * const *paths, unsigned int nr, bool force,
 		      u64 logical_pages);
 int pnuma_pool_assemble(const dev_t *devts, unsigned int nr);
@@ -238,9 +255,11 @@ int pnuma_pool_stop(const char *name);
 bool pnuma_devt_in_pool(dev_t devt);
 struct pnuma_pool *pnuma_pool_find_uuid(const u8 *uuid);
 void pnuma_member_set_state(struct pnuma_member *m, u64 state);
-int pnuma_read_superblocks(dev_t devt, struct pnuma_sb *primary,
-			   struct pnuma_sb *backup, u64 *dev_pages,
-			   char *name);
+int pnuma_read_superblocks(dev_t devt, struct pnuma_sb_pair *sbs,
+			   u64 *dev_pages, char *name);
+const char *pnuma_sb_pair_choose(const struct pnuma_sb_pair *sbs,
+				 struct pnuma_sb_info *info,
+				 const char **damaged, bool *primary_damaged);
 
 /* scan.c */
 int pnuma_scan(bool manual);

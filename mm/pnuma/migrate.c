@@ -310,6 +310,8 @@ static void pnuma_mig_check(struct pnuma_pool *pool, struct pnuma_mig *p)
 	else if (pnuma_meta_get(&p->src->media, p->src_ppn, pool->logical_pages,
 				&lpn, &p->gen, &bad) || lpn != p->lpn)
 		p->status = -EIO;
+	else if (p->gen == U32_MAX)
+		p->status = -EBUSY;	/* moved 2^32 - 2 times: stays */
 	dax_read_unlock(id);
 }
 

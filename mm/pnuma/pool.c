@@ -93,21 +93,23 @@ static struct pnuma_pool *pnuma_member_pool(const struct pnuma_member *m)
  * (poisoned ranges) are left to memory_failure()'s generic handling.
  *
  * Called inside dax_read_lock(). The holder may be a member being closed
- * concurrently (fs_put_dax() does not wait for notifiers), so it is only
- * used once found among the published pools.
+ * concurrently (fs_put_dax() does not wait for notifiers), so it is read
+ * under pnuma_pools_lock and only used once found among the members of
+ * the published pools, holding this very DAX device.
  */
 static int pnuma_dax_notify_failure(struct dax_device *dax_dev, u64 offset,
 				    u64 len, int mf_flags)
 {
-	struct pnuma_member *m = dax_holder(dax_dev);
+	struct pnuma_member *m;
 	struct pnuma_pool *pool;
 
 	if (!(mf_flags & MF_MEM_PRE_REMOVE))
 		return -EOPNOTSUPP;
 
 	guard(mutex)(&pnuma_pools_lock);
+	m = dax_holder(dax_dev);
 	pool = pnuma_member_pool(m);
-	if (!pool)
+	if (!pool || m->dax_dev != dax_dev)
 		return -ENXIO;
 	pnuma_pool_kill(pool, m);
 	return 0;
@@ -281,8 +283,10 @@ static int pnuma_pool_publish(struct pnuma_pool *pool)
 	err = pnuma_sysfs_add_pool(pool);
 	if (err)
 		goto err_dev;
+	/* A member that went away during the setup left the pool dead. */
 	spin_lock(&pool->lock);
-	pool->state = PNUMA_POOL_ACTIVE;
+	if (pool->state == PNUMA_POOL_SETUP)
+		pool->state = PNUMA_POOL_ACTIVE;
 	spin_unlock(&pool->lock);
 	return 0;
 
@@ -592,26 +596,72 @@ err_put:
 	return err;
 }
 
+/*
+ * Read both superblock copies of @m (@dev_pages long): the primary at page
+ * 0, the backup at the member's last page as a valid primary says, or at
+ * the device's last page. A copy that meets a media error is marked
+ * unreadable.
+ *
+ * Return: 0, or a negative errno if the device is gone.
+ */
+static int pnuma_member_read_sbs(struct pnuma_member *m, u64 dev_pages,
+				 struct pnuma_sb_pair *sbs)
+{
+	struct pnuma_sb_info info;
+	int err;
+
+	err = pnuma_member_read(m, 0, &sbs->primary, sizeof(sbs->primary));
+	if (err && err != -EIO)
+		return err;
+	sbs->primary_ok = !err;
+	sbs->backup_page = dev_pages - 1;
+	if (sbs->primary_ok && !pnuma_sb_decode(&sbs->primary, &info) &&
+	    info.geo.member_pages <= dev_pages)
+		sbs->backup_page = info.geo.member_pages - 1;
+	err = pnuma_member_read(m, sbs->backup_page << PNUMA_PAGE_SHIFT,
+				&sbs->backup, sizeof(sbs->backup));
+	if (err && err != -EIO)
+		return err;
+	sbs->backup_ok = !err;
+	return 0;
+}
+
+/**
+ * pnuma_sb_pair_choose() - the copy to trust of a pair read from a member
+ * @sbs: the copies
+ * @info: the content of the copy chosen
+ * @damaged: NULL, or what is wrong with the other copy
+ * @primary_damaged: @damaged is about the primary
+ *
+ * Return: NULL, or why the member cannot be used (pnuma_sb_choose()).
+ */
+const char *pnuma_sb_pair_choose(const struct pnuma_sb_pair *sbs,
+				 struct pnuma_sb_info *info,
+				 const char **damaged, bool *primary_damaged)
+{
+	return pnuma_sb_choose(sbs->primary_ok ? &sbs->primary : NULL,
+			       sbs->backup_ok ? &sbs->backup : NULL,
+			       sbs->backup_page, info, damaged,
+			       primary_damaged);
+}
+
 /**
  * pnuma_read_superblocks() - read a device's superblocks without claiming it
  * @devt: the block device
- * @primary: its page 0 superblock
- * @backup: its backup superblock: in the last page of the member if the
- *	primary is valid, of the device otherwise
+ * @sbs: its two superblock copies (pnuma_member_read_sbs())
  * @dev_pages: size of the device in pages
  * @name: its name (BDEVNAME_SIZE bytes)
  *
  * Return: 0, -ENODEV if it is not a DAX device, or another negative errno
  * if it could not be read (for instance because it is still being set up).
  */
-int pnuma_read_superblocks(dev_t devt, struct pnuma_sb *primary,
-			   struct pnuma_sb *backup, u64 *dev_pages, char *name)
+int pnuma_read_superblocks(dev_t devt, struct pnuma_sb_pair *sbs,
+			   u64 *dev_pages, char *name)
 {
 	struct pnuma_member m = { .node = NUMA_NO_NODE };
-	struct pnuma_sb_info info;
 	struct block_device *bdev;
 	struct file *file;
-	u64 start_off, last;
+	u64 start_off;
 	pfn_t pfn;
 	int id, err = 0;
 	long nr;
@@ -635,15 +685,7 @@ int pnuma_read_superblocks(dev_t devt, struct pnuma_sb *primary,
 		err = nr < 0 ? nr : -EIO;
 		goto out;
 	}
-	err = pnuma_member_read(&m, 0, primary, sizeof(*primary));
-	if (err)
-		goto out;
-	last = *dev_pages - 1;
-	if (!pnuma_sb_decode(primary, &info) &&
-	    info.geo.member_pages <= *dev_pages)
-		last = info.geo.member_pages - 1;
-	err = pnuma_member_read(&m, last << PNUMA_PAGE_SHIFT, backup,
-				sizeof(*backup));
+	err = pnuma_member_read_sbs(&m, *dev_pages, sbs);
 out:
 	if (m.dax_dev)
 		fs_put_dax(m.dax_dev, NULL);
@@ -652,42 +694,38 @@ out:
 }
 
 /*
- * Read a member's superblock copies again, as pnuma_read_superblocks()
- * does, and trust the one pnuma_sb_choose() picks. A damaged copy is
- * logged and noted, to be rewritten at the next clean stop.
+ * Read a member's superblock copies again, as the scan did, and trust the
+ * one pnuma_sb_choose() picks. A damaged copy is logged and noted, to be
+ * rewritten at the next clean stop.
  */
 static int pnuma_member_sb(struct pnuma_member *m)
 {
-	struct pnuma_sb primary, backup;
-	struct pnuma_sb_info info;
+	struct pnuma_sb_pair *sbs;
 	const char *bad;
-	u64 last;
 	int err;
 
-	err = pnuma_member_read(m, 0, &primary, sizeof(primary));
+	sbs = kmalloc(sizeof(*sbs), GFP_KERNEL);
+	if (!sbs)
+		return -ENOMEM;
+	err = pnuma_member_read_sbs(m, m->dev_pages, sbs);
 	if (err)
-		return err;
-	last = m->dev_pages - 1;
-	if (!pnuma_sb_decode(&primary, &info) &&
-	    info.geo.member_pages <= m->dev_pages)
-		last = info.geo.member_pages - 1;
-	err = pnuma_member_read(m, last << PNUMA_PAGE_SHIFT, &backup,
-				sizeof(backup));
-	if (err)
-		memset(&backup, 0, sizeof(backup));
-	bad = pnuma_sb_choose(&primary, &backup, &m->media.sb, &m->sb_damaged,
-			      &m->sb_primary_damaged);
+		goto out;
+	bad = pnuma_sb_pair_choose(sbs, &m->media.sb, &m->sb_damaged,
+				   &m->sb_primary_damaged);
 	if (bad) {
 		pr_err("%s: superblock changed during assembly: %s\n", m->name,
 		       bad);
-		return -EUCLEAN;
+		err = -EUCLEAN;
+		goto out;
 	}
 	if (m->sb_damaged)
 		pr_warn("%s: %s superblock: %s; using the %s, which is written over it at the next clean stop\n",
 			m->name, m->sb_primary_damaged ? "primary" : "backup",
 			m->sb_damaged,
 			m->sb_primary_damaged ? "backup" : "primary");
-	return 0;
+out:
+	kfree(sbs);
+	return err;
 }
 
 /* Open every member of an existing pool and check its superblock again. */
@@ -856,37 +894,44 @@ err_put:
 /*
  * Write a member's trusted superblock over its damaged copy, unless that
  * copy sits in a range the driver knows is bad: a store through the
- * kernel mapping would not clear the poison.
+ * kernel mapping would not clear the poison. Read back to check.
  */
 static void pnuma_member_sb_repair(struct pnuma_pool *pool,
 				   struct pnuma_member *m)
 {
 	u64 page = m->sb_primary_damaged ? 0 : m->media.sb.geo.member_pages - 1;
+	const char *which = m->sb_primary_damaged ? "primary" : "backup";
+	void *addr = m->media.base + (page << PNUMA_PAGE_SHIFT);
+	const char *failed = NULL;
+	struct pnuma_sb sb, back;
 	sector_t first_bad;
-	struct pnuma_sb sb;
 	int id, bad_len;
 
-	if (m->bb && badblocks_check(m->bb, page << (PNUMA_PAGE_SHIFT - 9),
-				     PNUMA_PAGE_SIZE >> 9, &first_bad,
-				     &bad_len)) {
-		pr_warn("%s: member %s: %s superblock not rewritten: its page is a known bad block\n",
-			pool->name, m->name,
-			m->sb_primary_damaged ? "primary" : "backup");
-		return;
-	}
 	pnuma_sb_encode(&m->media.sb, &sb);
 	id = dax_read_lock();
-	if (dax_alive(m->dax_dev)) {
-		pnuma_pm_memcpy(m->media.base + (page << PNUMA_PAGE_SHIFT), &sb,
-				sizeof(sb));
+	if (!dax_alive(m->dax_dev)) {
+		failed = "the device is gone";
+	} else if (m->bb && badblocks_check(m->bb, page << (PNUMA_PAGE_SHIFT - 9),
+					    PNUMA_PAGE_SIZE >> 9, &first_bad,
+					    &bad_len)) {
+		failed = "its page is a known bad block";
+	} else {
+		pnuma_pm_memcpy(addr, &sb, sizeof(sb));
 		pnuma_pm_fence();
-		pr_info("%s: member %s: %s superblock rewritten from the %s\n",
-			pool->name, m->name,
-			m->sb_primary_damaged ? "primary" : "backup",
-			m->sb_primary_damaged ? "backup" : "primary");
-		m->sb_damaged = NULL;
+		if (copy_mc_to_kernel(&back, addr, sizeof(back)) ||
+		    memcmp(&back, &sb, sizeof(sb)))
+			failed = "it does not read back";
 	}
 	dax_read_unlock(id);
+	if (failed) {
+		pr_warn("%s: member %s: %s superblock not rewritten: %s\n",
+			pool->name, m->name, which, failed);
+		return;
+	}
+	pr_info("%s: member %s: %s superblock rewritten from the %s\n",
+		pool->name, m->name, which,
+		m->sb_primary_damaged ? "backup" : "primary");
+	m->sb_damaged = NULL;
 }
 
 static void pnuma_pool_mark_clean(struct pnuma_pool *pool)

@@ -161,31 +161,43 @@ static unsigned int pnuma_dax_disks(dev_t *devts, unsigned int max)
  */
 static int pnuma_cand_read(dev_t devt, struct pnuma_cand *c)
 {
-	struct pnuma_sb primary, backup;
-	const char *damaged;
+	struct pnuma_sb_pair *sbs;
+	const char *damaged, *pbad, *bbad;
 	bool pdamaged;
 	int err;
 
-	err = pnuma_read_superblocks(devt, &primary, &backup, &c->dev_pages,
-				     c->name);
-	if (err)
-		return err == -ENODEV ? 0 : err;
+	sbs = kmalloc(sizeof(*sbs), GFP_KERNEL);
+	if (!sbs)
+		return -ENOMEM;
+	err = pnuma_read_superblocks(devt, sbs, &c->dev_pages, c->name);
+	if (err) {
+		err = err == -ENODEV ? 0 : err;
+		goto out;
+	}
 	c->devt = devt;
+	err = 1;
 	/* One damaged copy is reported, and repaired, by the assembly. */
-	c->bad = pnuma_sb_choose(&primary, &backup, &c->info, &damaged,
-				 &pdamaged);
+	c->bad = pnuma_sb_pair_choose(sbs, &c->info, &damaged, &pdamaged);
 	if (!c->bad)
-		return 1;
+		goto out;
 	/* Refused: grouped by a valid copy, so that its pool says why. */
-	if (!pnuma_sb_decode(&primary, &c->info) ||
-	    !pnuma_sb_decode(&backup, &c->info))
-		return 1;
-	if (le64_to_cpu(primary.magic) == PNUMA_SB_MAGIC ||
-	    le64_to_cpu(backup.magic) == PNUMA_SB_MAGIC)
+	pbad = sbs->primary_ok ? pnuma_sb_decode(&sbs->primary, &c->info) :
+				 "media error";
+	if (!pbad)
+		goto out;
+	bbad = sbs->backup_ok ? pnuma_sb_decode(&sbs->backup, &c->info) :
+				"media error";
+	if (!bbad)
+		goto out;
+	err = 0;
+	if ((sbs->primary_ok &&
+	     le64_to_cpu(sbs->primary.magic) == PNUMA_SB_MAGIC) ||
+	    (sbs->backup_ok && le64_to_cpu(sbs->backup.magic) == PNUMA_SB_MAGIC))
 		pr_err("%s: no usable pnuma superblock (primary: %s, backup: %s); its pool cannot be assembled\n",
-		       c->name, pnuma_sb_decode(&primary, &c->info),
-		       pnuma_sb_decode(&backup, &c->info));
-	return 0;
+		       c->name, pbad, bbad);
+out:
+	kfree(sbs);
+	return err;
 }
 
 /*

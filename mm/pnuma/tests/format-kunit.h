@@ -107,14 +107,14 @@ static void pnuma_test_sb_reasons(struct kunit *test)
 static void pnuma_test_sb_choose(struct kunit *test)
 {
 	struct {
-		struct pnuma_sb sb, torn, newer, other;
+		struct pnuma_sb sb, torn, newer, other, zero;
 	} *c = kunit_kzalloc(test, sizeof(*c), GFP_KERNEL);
 	struct pnuma_sb_info in, out;
 	const char *damaged;
+	u64 last = 64000 - 1;
 	bool primary;
 
 	KUNIT_ASSERT_NOT_NULL(test, c);
-
 	pnuma_test_sb_info(&in, 64000);
 	pnuma_sb_encode(&in, &c->sb);
 	c->torn = c->sb;
@@ -126,41 +126,64 @@ static void pnuma_test_sb_choose(struct kunit *test)
 	in.create_time++;
 	pnuma_sb_encode(&in, &c->other);	/* valid, but not the same */
 
-	KUNIT_EXPECT_NULL(test, pnuma_sb_choose(&c->sb, &c->sb, &out, &damaged,
-						&primary));
+	KUNIT_EXPECT_NULL(test, pnuma_sb_choose(&c->sb, &c->sb, last, &out,
+						&damaged, &primary));
 	KUNIT_EXPECT_NULL(test, damaged);
 
-	/* One copy damaged: the other is used and the damage reported. */
+	/* One copy damaged or unreadable: the other is used. */
 	memset(&out, 0, sizeof(out));
-	KUNIT_EXPECT_NULL(test, pnuma_sb_choose(&c->torn, &c->sb, &out, &damaged,
-						&primary));
+	KUNIT_EXPECT_NULL(test, pnuma_sb_choose(&c->torn, &c->sb, last, &out,
+						&damaged, &primary));
+	KUNIT_ASSERT_NOT_NULL(test, damaged);
 	KUNIT_EXPECT_STREQ(test, damaged, "bad checksum");
 	KUNIT_EXPECT_TRUE(test, primary);
 	KUNIT_EXPECT_EQ(test, out.create_time, 1764150000123456789ULL);
-	KUNIT_EXPECT_NULL(test, pnuma_sb_choose(&c->sb, &c->torn, &out, &damaged,
-						&primary));
+	KUNIT_EXPECT_NULL(test, pnuma_sb_choose(&c->sb, &c->torn, last, &out,
+						&damaged, &primary));
+	KUNIT_ASSERT_NOT_NULL(test, damaged);
 	KUNIT_EXPECT_STREQ(test, damaged, "bad checksum");
 	KUNIT_EXPECT_FALSE(test, primary);
+	KUNIT_EXPECT_NULL(test, pnuma_sb_choose(NULL, &c->sb, last, &out,
+						&damaged, &primary));
+	KUNIT_ASSERT_NOT_NULL(test, damaged);
+	KUNIT_EXPECT_STREQ(test, damaged, "media error");
 	c->torn = c->sb;
 	c->torn.magic = 0;
-	KUNIT_EXPECT_NULL(test, pnuma_sb_choose(&c->torn, &c->sb, &out, &damaged,
-						&primary));
+	KUNIT_EXPECT_NULL(test, pnuma_sb_choose(&c->torn, &c->sb, last, &out,
+						&damaged, &primary));
+	KUNIT_ASSERT_NOT_NULL(test, damaged);
 	KUNIT_EXPECT_STREQ(test, damaged, "bad magic");
+	c->torn = c->sb;
+	c->torn.version = cpu_to_le32(2);	/* not checksummed: damage */
+	KUNIT_EXPECT_NULL(test, pnuma_sb_choose(&c->torn, &c->sb, last, &out,
+						&damaged, &primary));
+	KUNIT_ASSERT_NOT_NULL(test, damaged);
+	KUNIT_EXPECT_STREQ(test, damaged, "bad checksum");
 
-	/* Refused: both damaged, an intact copy this kernel cannot read, or
-	 * two valid copies that disagree.
+	/*
+	 * Refused: both damaged, an intact copy this kernel cannot read, two
+	 * valid copies that disagree, a head that is something else now (not
+	 * a few bytes away from the backup), a backup of another size.
 	 */
-	KUNIT_EXPECT_NOT_NULL(test, pnuma_sb_choose(&c->torn, &c->torn, &out,
-						    &damaged, &primary));
-	KUNIT_EXPECT_STREQ(test, pnuma_sb_choose(&c->newer, &c->sb, &out, &damaged,
-						 &primary),
+	KUNIT_EXPECT_NOT_NULL(test, pnuma_sb_choose(&c->torn, &c->torn, last,
+						    &out, &damaged, &primary));
+	KUNIT_EXPECT_STREQ(test, pnuma_sb_choose(&c->newer, &c->sb, last, &out,
+						 &damaged, &primary),
 			   "unsupported version");
-	KUNIT_EXPECT_STREQ(test, pnuma_sb_choose(&c->sb, &c->newer, &out, &damaged,
-						 &primary),
+	KUNIT_EXPECT_STREQ(test, pnuma_sb_choose(&c->sb, &c->newer, last, &out,
+						 &damaged, &primary),
 			   "unsupported version");
-	KUNIT_EXPECT_STREQ(test, pnuma_sb_choose(&c->sb, &c->other, &out, &damaged,
-						 &primary),
+	KUNIT_EXPECT_STREQ(test, pnuma_sb_choose(&c->sb, &c->other, last, &out,
+						 &damaged, &primary),
 			   "its primary and backup superblocks differ");
+	KUNIT_EXPECT_STREQ(test, pnuma_sb_choose(&c->zero, &c->sb, last, &out,
+						 &damaged, &primary),
+			   "bad magic");
+	KUNIT_EXPECT_STREQ(test, pnuma_sb_choose(&c->zero, &c->sb, last + 8,
+						 &out, &damaged, &primary),
+			   "bad magic");
+	KUNIT_EXPECT_NOT_NULL(test, pnuma_sb_choose(NULL, &c->sb, last + 8,
+						    &out, &damaged, &primary));
 }
 
 static void pnuma_test_meta_roundtrip(struct kunit *test)

@@ -345,8 +345,8 @@ TEST_F_TIMEOUT(remove, unbinding_a_member_in_use_kills_the_pool_and_loses_nothin
 		pid[c] = spawn(c, fd, lpn);
 		ASSERT_LT(0, pid[c]);
 	}
-	/* Let the moves and the I/O run. */
-	for (i = 0; i < 100; i++) {
+	/* Let the moves and the I/O run (TCG: allow 10 s). */
+	for (i = 0; i < 500; i++) {
 		usleep(20 * 1000);
 		if (pnuma_sysfs_num(PNUMA_SYSFS "/%s/pages_migrated",
 				    "pnuma0") > migrated + 2 * N)
