@@ -71,8 +71,8 @@ int pnuma_page_lookup(struct pnuma_pool *pool, u64 lpn,
  * after kill_dax(): it is only read inside the DAX read lock, with the
  * device alive.
  *
- * Return: true if any sector of the page is in a bad range, or the
- * device is gone.
+ * Return: true if any sector of the page is in a bad range; false if the
+ * device is gone (the callers check that themselves).
  */
 bool pnuma_page_bad(struct pnuma_member *m, u64 ppn)
 {
@@ -85,10 +85,9 @@ bool pnuma_page_bad(struct pnuma_member *m, u64 ppn)
 	if (!m->bb)
 		return false;
 	id = dax_read_lock();
-	bad = !dax_alive(m->dax_dev) ||
-	      (READ_ONCE(m->bb->count) &&
-	       badblocks_check(m->bb, sector, PAGE_SIZE >> SECTOR_SHIFT, &first,
-			       &len));
+	bad = dax_alive(m->dax_dev) && READ_ONCE(m->bb->count) &&
+	      badblocks_check(m->bb, sector, PAGE_SIZE >> SECTOR_SHIFT, &first,
+			      &len);
 	dax_read_unlock(id);
 	return bad;
 }
@@ -452,10 +451,10 @@ static int pnuma_map_pick(struct pnuma_member *old, u64 old_ppn,
 	ret = -ENXIO;
 	if (err_old == -ENXIO || err_new == -ENXIO)
 		goto out;
-	if (err_new)
+	if (err_new && !err_old)
 		ret = 0;
-	else if (err_old)
-		ret = 1;
+	else if (err_new || err_old)
+		ret = 1;	/* neither, or only the newer, reads: the newer */
 	else
 		ret = memcmp(a, b, PAGE_SIZE) ? -EUCLEAN : 1;
 out:

@@ -362,8 +362,11 @@ int pnuma_dev_add(struct pnuma_pool *pool)
 	pool->misc.mode = 0600;
 	err = misc_register(&pool->misc);
 	if (err) {
-		iput(inode);
+		/* As pnuma_dev_del(): a member's removal may be unmapping. */
+		down_write(&pool->fault_lock);
 		pool->inode = NULL;
+		up_write(&pool->fault_lock);
+		iput(inode);
 	}
 	return err;
 }

@@ -269,6 +269,14 @@ const char *pnuma_sb_choose(const struct pnuma_sb *primary,
 		bbad = "backup superblock out of place";
 	*damaged = NULL;
 	*primary_damaged = false;
+	/*
+	 * A valid primary of a member longer than its device: the backup
+	 * was read elsewhere; the caller refuses the member for its size.
+	 */
+	if (!pbad && pinfo.geo.member_pages - 1 != backup_page) {
+		*info = pinfo;
+		return NULL;
+	}
 	if (!pbad && !bbad) {
 		if (memcmp(primary, backup, sizeof(*primary)))
 			return "its primary and backup superblocks differ";

@@ -324,12 +324,17 @@ static void pnuma_mig_reserve(struct pnuma_pool *pool, struct pnuma_mig *pages,
 	guard(mutex)(&pool->alloc_lock);
 	for (i = 0; i < nr; i++) {
 		struct pnuma_mig *p = &pages[i];
+		int err;
 
 		if (p->status != -EAGAIN)
 			continue;
-		if (should_fail(&pnuma_fail_alloc, PAGE_SIZE) ||
-		    pnuma_node_reserve(pool, p->node, &p->dst, &p->dst_ppn))
-			p->status = -ENOMEM;
+		if (should_fail(&pnuma_fail_alloc, PAGE_SIZE))
+			err = -ENOMEM;
+		else
+			err = pnuma_node_reserve(pool, p->node, &p->dst,
+						 &p->dst_ppn);
+		if (err)	/* no room, or the pool died: a member is gone */
+			p->status = err == -ENXIO ? -EIO : -ENOMEM;
 	}
 }
 
