@@ -58,9 +58,9 @@ int pnuma_page_lookup(struct pnuma_pool *pool, u64 lpn,
 }
 
 /**
- * pnuma_page_bad() - is a data page in a range known to be bad?
+ * pnuma_member_page_bad() - is a page of a member in a range known to be bad?
  * @m: the member
- * @ppn: the data page
+ * @page: the page, counted from the start of the member
  *
  * The pmem driver keeps the ranges the platform reported (address range
  * scrub, machine checks) and those written to /sys/block/pmemN/badblocks:
@@ -74,10 +74,9 @@ int pnuma_page_lookup(struct pnuma_pool *pool, u64 lpn,
  * Return: true if any sector of the page is in a bad range; false if the
  * device is gone (the callers check that themselves).
  */
-bool pnuma_page_bad(struct pnuma_member *m, u64 ppn)
+bool pnuma_member_page_bad(struct pnuma_member *m, u64 page)
 {
-	sector_t sector = (m->media.sb.geo.data_start + ppn) <<
-			  (PAGE_SHIFT - SECTOR_SHIFT);
+	sector_t sector = page << (PAGE_SHIFT - SECTOR_SHIFT);
 	sector_t first;
 	int len, id;
 	bool bad;
@@ -90,6 +89,12 @@ bool pnuma_page_bad(struct pnuma_member *m, u64 ppn)
 			      &len);
 	dax_read_unlock(id);
 	return bad;
+}
+
+/* Is data page @ppn of @m in a bad range? (pnuma_member_page_bad()) */
+bool pnuma_page_bad(struct pnuma_member *m, u64 ppn)
+{
+	return pnuma_member_page_bad(m, m->media.sb.geo.data_start + ppn);
 }
 
 /* Free data pages left: neither in use nor taken out of use as bad. */

@@ -335,6 +335,21 @@ static const struct file_operations pnuma_fops = {
 	.fop_flags	= FOP_MMAP_SYNC,
 };
 
+/*
+ * Drop the pool's inode under the fault lock: a member's removal may be
+ * unmapping through it (pnuma_dev_kill()).
+ */
+static void pnuma_dev_drop_inode(struct pnuma_pool *pool)
+{
+	struct inode *inode;
+
+	down_write(&pool->fault_lock);
+	inode = pool->inode;
+	pool->inode = NULL;
+	up_write(&pool->fault_lock);
+	iput(inode);
+}
+
 /**
  * pnuma_dev_add() - create /dev/pnumaN for a pool
  * @pool: the pool, named
@@ -361,13 +376,8 @@ int pnuma_dev_add(struct pnuma_pool *pool)
 	pool->misc.fops = &pnuma_fops;
 	pool->misc.mode = 0600;
 	err = misc_register(&pool->misc);
-	if (err) {
-		/* As pnuma_dev_del(): a member's removal may be unmapping. */
-		down_write(&pool->fault_lock);
-		pool->inode = NULL;
-		up_write(&pool->fault_lock);
-		iput(inode);
-	}
+	if (err)
+		pnuma_dev_drop_inode(pool);
 	return err;
 }
 
@@ -377,15 +387,8 @@ int pnuma_dev_add(struct pnuma_pool *pool)
  */
 void pnuma_dev_del(struct pnuma_pool *pool)
 {
-	struct inode *inode;
-
 	misc_deregister(&pool->misc);
-	/* A member's removal may be unmapping through it: see the kill. */
-	down_write(&pool->fault_lock);
-	inode = pool->inode;
-	pool->inode = NULL;
-	up_write(&pool->fault_lock);
-	iput(inode);
+	pnuma_dev_drop_inode(pool);
 }
 
 /**

@@ -231,6 +231,24 @@ static unsigned int pnuma_sb_distance(const struct pnuma_sb *a,
  */
 #define PNUMA_SB_DAMAGE_BYTES	16
 
+/*
+ * @bad, a copy that failed pnuma_sb_decode() (NULL: unreadable), beside
+ * @good, a valid one: what damaged it, or NULL if it is no damaged copy
+ * of @good (intact but invalid, or something else now).
+ */
+static const char *pnuma_sb_damaged(const struct pnuma_sb *bad,
+				    const struct pnuma_sb *good)
+{
+	const char *why;
+
+	if (!bad)
+		return "media error";
+	why = pnuma_sb_damage(bad);
+	if (why && pnuma_sb_distance(bad, good) <= PNUMA_SB_DAMAGE_BYTES)
+		return why;
+	return NULL;
+}
+
 /**
  * pnuma_sb_choose() - pick the superblock copy of a member to trust
  * @primary: the copy at page 0, or NULL if it could not be read
@@ -286,26 +304,17 @@ const char *pnuma_sb_choose(const struct pnuma_sb *primary,
 	if (pbad && bbad)
 		return pbad;
 	if (pbad) {
-		if (primary) {
-			pbad = pnuma_sb_damage(primary);
-			if (!pbad || pnuma_sb_distance(primary, backup) >
-				     PNUMA_SB_DAMAGE_BYTES)
-				return pnuma_sb_decode(primary, &pinfo);
-		}
+		*damaged = pnuma_sb_damaged(primary, backup);
+		if (!*damaged)
+			return pbad;
 		*info = binfo;
-		*damaged = pbad;
 		*primary_damaged = true;
 		return NULL;
 	}
-	if (backup) {
-		bbad = pnuma_sb_damage(backup);
-		if (!bbad || pnuma_sb_distance(primary, backup) >
-			     PNUMA_SB_DAMAGE_BYTES)
-			return bbad ?: pnuma_sb_decode(backup, &binfo) ?:
-			       "backup superblock out of place";
-	}
+	*damaged = pnuma_sb_damaged(backup, primary);
+	if (!*damaged)
+		return bbad;
 	*info = pinfo;
-	*damaged = bbad;
 	return NULL;
 }
 

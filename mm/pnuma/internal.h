@@ -270,6 +270,7 @@ int pnuma_scan_init(void);
 int pnuma_page_lookup(struct pnuma_pool *pool, u64 lpn,
 		      struct pnuma_member **m, u64 *ppn);
 void *pnuma_map_entry(struct pnuma_member *m, u64 ppn);
+bool pnuma_member_page_bad(struct pnuma_member *m, u64 page);
 bool pnuma_page_bad(struct pnuma_member *m, u64 ppn);
 struct pnuma_member *pnuma_node_member(struct pnuma_pool *pool, int node);
 int pnuma_page_reserve(struct pnuma_member *m, u64 *ppn);

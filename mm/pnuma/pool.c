@@ -8,7 +8,6 @@
 
 #define pr_fmt(fmt) "pnuma: " fmt
 
-#include <linux/badblocks.h>
 #include <linux/dax.h>
 #include <linux/fs.h>
 #include <linux/init.h>
@@ -904,16 +903,13 @@ static void pnuma_member_sb_repair(struct pnuma_pool *pool,
 	void *addr = m->media.base + (page << PNUMA_PAGE_SHIFT);
 	const char *failed = NULL;
 	struct pnuma_sb sb, back;
-	sector_t first_bad;
-	int id, bad_len;
+	int id;
 
 	pnuma_sb_encode(&m->media.sb, &sb);
 	id = dax_read_lock();
 	if (!dax_alive(m->dax_dev)) {
 		failed = "the device is gone";
-	} else if (m->bb && badblocks_check(m->bb, page << (PNUMA_PAGE_SHIFT - 9),
-					    PNUMA_PAGE_SIZE >> 9, &first_bad,
-					    &bad_len)) {
+	} else if (pnuma_member_page_bad(m, page)) {
 		failed = "its page is a known bad block";
 	} else {
 		pnuma_pm_memcpy(addr, &sb, sizeof(sb));
