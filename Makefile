@@ -9,7 +9,7 @@ export PNUMA_BUILD
 
 S := scripts
 
-.PHONY: help deps tree kernel selftests initramfs vm demo check check-debug bench lint \
+.PHONY: help deps tree kernel selftests initramfs vm demo check check-debug check-mm bench lint \
 	series series-check stress clean
 
 help:
@@ -20,6 +20,8 @@ help:
 	@echo "              CONFIG_PNUMA=n guest; ends with 'N passed, N failed'"
 	@echo "  check-debug the guest tests on a lockdep + KASAN + DEBUG_VM kernel; any"
 	@echo "              kernel splat fails it"
+	@echo "  check-mm    every upstream mm selftest, the slow ones make check leaves"
+	@echo "              out included, beside a pool and on CONFIG_PNUMA=n"
 	@echo "  stress      TIME=SECONDS (default 600): many processes on one pool,"
 	@echo "              every page and the accounting checked; DEBUG=1: debug kernel"
 	@echo "  bench       migration, NUMA balancing, recovery (build/bench/results.md)"
@@ -68,6 +70,9 @@ check:
 
 check-debug:
 	$(S)/pnuma-check-debug
+
+check-mm:
+	$(S)/pnuma-check-mm
 
 bench:
 	$(S)/pnuma-bench
