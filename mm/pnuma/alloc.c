@@ -41,7 +41,8 @@ void *pnuma_map_entry(struct pnuma_member *m, u64 ppn)
  * @m: its member
  * @ppn: its data page number in that member
  *
- * Return: 0, or -ENOENT if the logical page was never touched.
+ * Return: 0, -ENOENT if the logical page was never touched, or -EIO if
+ * a read-only assembly found it unreadable.
  */
 int pnuma_page_lookup(struct pnuma_pool *pool, u64 lpn,
 		      struct pnuma_member **m, u64 *ppn)
@@ -51,6 +52,8 @@ int pnuma_page_lookup(struct pnuma_pool *pool, u64 lpn,
 
 	if (!xa_is_value(entry))
 		return -ENOENT;
+	if (unlikely(entry == PNUMA_MAP_UNREADABLE))
+		return -EIO;
 	v = xa_to_value(entry);
 	*m = pool->members[v & PNUMA_MAP_MEMBER_MASK];
 	*ppn = v >> PNUMA_MAP_MEMBER_BITS;
@@ -348,18 +351,24 @@ static int __pnuma_page_alloc(struct pnuma_pool *pool, u64 lpn, int node,
  * A new page is zeroed and its metadata made durable before this returns,
  * and any zero page mapped for it is unmapped.
  *
- * Return: 0, -ENOSPC if the pool is full, -ENXIO if it is dead, -ENOMEM.
+ * Return: 0, -ENOSPC if the pool is full, -ENXIO if it is dead, -ENOMEM,
+ * -EROFS if it is read-only, -EIO if a read-only pool cannot read it.
  */
 int pnuma_page_get(struct pnuma_pool *pool, u64 lpn, int node,
 		   struct pnuma_member **m, u64 *ppn)
 {
-	if (!pnuma_page_lookup(pool, lpn, m, ppn))
-		return 0;
+	int err = pnuma_page_lookup(pool, lpn, m, ppn);
+
+	if (err != -ENOENT)
+		return err;
+	if (pool->read_only)
+		return -EROFS;
 
 	guard(mutex)(&pool->alloc_lock);
 	/* Someone else may have allocated it meanwhile. */
-	if (!pnuma_page_lookup(pool, lpn, m, ppn))
-		return 0;
+	err = pnuma_page_lookup(pool, lpn, m, ppn);
+	if (err != -ENOENT)
+		return err;
 	return __pnuma_page_alloc(pool, lpn, node, m, ppn);
 }
 
@@ -513,9 +522,9 @@ static int pnuma_map_settle(struct pnuma_pool *pool, u64 lpn, u32 gen,
 			return keep;
 	}
 	if (why) {
-		pr_err("pool %pUb not assembled: logical page %llu is held by %s page %llu (generation %u) and %s page %llu (generation %u): %s\n",
+		pr_err("pool %pUb not assembled: logical page %llu is held by %s page %llu (generation %u) and %s page %llu (generation %u): %s%s\n",
 		       pool->uuid, lpn, dup->name, dup_ppn, dup_gen, m->name,
-		       ppn, gen, why);
+		       ppn, gen, why, PNUMA_RO_HINT);
 		return -EUCLEAN;
 	}
 	err = xa_err(xa_store(&stale->settled, lpn, xa_mk_value(1),
@@ -536,6 +545,65 @@ static int pnuma_map_settle(struct pnuma_pool *pool, u64 lpn, u32 gen,
 			       GFP_KERNEL));
 }
 
+/*
+ * A read-only assembly writes nothing, so it settles what a normal one
+ * refuses in DRAM alone: a logical page held at consecutive generations
+ * (a committed move, half applied, whose record is lost or damaged or
+ * does not fit) is read from the newer copy, complete since the commit
+ * came after the copy; any other pair cannot be told apart, and its
+ * logical page reads as unreadable (-EIO) rather than as either copy.
+ */
+static int pnuma_map_settle_ro(struct pnuma_pool *pool, u64 lpn, u32 gen,
+			       struct pnuma_member *m, u64 ppn, void *entry)
+{
+	struct pnuma_member *dup;
+	const char *bad;
+	u64 dup_lpn, dup_ppn;
+	u32 dup_gen;
+	int err;
+
+	if (entry == PNUMA_MAP_UNREADABLE)
+		return 0;
+	pnuma_page_lookup(pool, lpn, &dup, &dup_ppn);
+	err = pnuma_meta_gen(dup, dup_ppn, pool->logical_pages, &dup_lpn,
+			     &dup_gen, &bad);
+	if (err)
+		return err;
+	if (dup_gen == gen + 1)
+		return 0;
+	if (gen == dup_gen + 1) {
+		entry = pnuma_map_entry(m, ppn);
+	} else {
+		entry = PNUMA_MAP_UNREADABLE;
+		if (!pool->rescue.ambiguous++)
+			pr_warn("pool %pUb: logical page %llu is held by %s page %llu and %s page %llu at generations %u and %u: reads of it fail\n",
+				pool->uuid, lpn, dup->name, dup_ppn, m->name,
+				ppn, dup_gen, gen);
+	}
+	return xa_err(xa_store(&pool->map, lpn, entry, GFP_KERNEL));
+}
+
+/*
+ * The metadata entry of @m's data page @ppn cannot be used: a normal
+ * assembly refuses the pool; a read-only one counts the page and goes on
+ * without it (the logical page it held, which the entry was to say, reads
+ * as a hole unless another copy holds it).
+ */
+static int pnuma_meta_damaged(struct pnuma_pool *pool, struct pnuma_member *m,
+			      u64 ppn, int err, const char *bad)
+{
+	if (!pool->read_only || err == -ENXIO) {
+		pr_err("pool %pUb not assembled: %s: metadata of page %llu: %s%s\n",
+		       pool->uuid, m->name, ppn, bad,
+		       err == -ENXIO ? "" : PNUMA_RO_HINT);
+		return err;
+	}
+	if (!pool->rescue.meta_damaged++)
+		pr_warn("pool %pUb: %s: metadata of page %llu: %s; the page is left out\n",
+			pool->uuid, m->name, ppn, bad);
+	return 0;
+}
+
 /* Read one member's page metadata into the map and its bitmap. */
 static int pnuma_member_load(struct pnuma_pool *pool, struct pnuma_member *m,
 			     struct pnuma_stale_set *stale)
@@ -543,6 +611,7 @@ static int pnuma_member_load(struct pnuma_pool *pool, struct pnuma_member *m,
 	u64 ppn, lpn, dup_ppn;
 	struct pnuma_member *dup;
 	const char *bad;
+	void *entry;
 	int err;
 	u32 gen;
 
@@ -550,19 +619,24 @@ static int pnuma_member_load(struct pnuma_pool *pool, struct pnuma_member *m,
 		err = pnuma_meta_gen(m, ppn, pool->logical_pages, &lpn, &gen,
 				     &bad);
 		if (err) {
-			pr_err("pool %pUb not assembled: %s: metadata of page %llu: %s\n",
-			       pool->uuid, m->name, ppn, bad);
-			return err;
+			err = pnuma_meta_damaged(pool, m, ppn, err, bad);
+			if (err)
+				return err;
+			continue;
 		}
 		if (lpn == PNUMA_LPN_FREE)
 			continue;
-		if (!pnuma_page_lookup(pool, lpn, &dup, &dup_ppn))
-			err = pnuma_map_settle(pool, lpn, gen, m, ppn, dup,
-					       dup_ppn, stale);
-		else
+		entry = xa_load(&pool->map, lpn);
+		if (!entry)
 			err = xa_err(xa_store(&pool->map, lpn,
 					      pnuma_map_entry(m, ppn),
 					      GFP_KERNEL));
+		else if (pool->read_only)
+			err = pnuma_map_settle_ro(pool, lpn, gen, m, ppn, entry);
+		else
+			err = pnuma_page_lookup(pool, lpn, &dup, &dup_ppn) ?:
+			      pnuma_map_settle(pool, lpn, gen, m, ppn, dup,
+					       dup_ppn, stale);
 		if (err)
 			return err;
 		__set_bit(ppn, m->used);
@@ -607,7 +681,10 @@ static int pnuma_stale_free(struct pnuma_pool *pool,
  * Every used entry must be intact and every logical page held once, but
  * for the pages a lost committed journal record left held twice
  * (pnuma_map_settle()): one copy is kept and the other freed, once every
- * entry has been read (nothing is written if the map is refused).
+ * entry has been read (nothing is written if the map is refused). A
+ * read-only pool writes nothing and refuses nothing the media can still
+ * tell: damaged entries are left out (pnuma_meta_damaged()) and pages
+ * held twice settled in DRAM (pnuma_map_settle_ro()).
  *
  * Return: 0, or -EUCLEAN (with a log line naming the member and the page)
  * if the metadata is corrupt, or another negative errno.
@@ -623,6 +700,12 @@ int pnuma_map_build(struct pnuma_pool *pool)
 		err = pnuma_member_load(pool, pool->members[i], &stale);
 	if (!err && stale.nr)
 		err = pnuma_stale_free(pool, &stale);
+	if (!err && pool->rescue.meta_damaged)
+		pr_warn("pool %pUb: %lu data pages left out for damaged metadata: the logical pages they held read as holes (zeroes) unless another copy holds them\n",
+			pool->uuid, pool->rescue.meta_damaged);
+	if (!err && pool->rescue.ambiguous)
+		pr_warn("pool %pUb: %lu logical pages held twice at generations no move explains: reads of them fail (EIO, SIGBUS)\n",
+			pool->uuid, pool->rescue.ambiguous);
 	xa_destroy(&stale.settled);
 	kvfree(stale.v);
 	if (err && err != -EUCLEAN)

@@ -58,10 +58,13 @@ static vm_fault_t pnuma_fault_hole(struct vm_fault *vmf,
 				   struct pnuma_pool *pool,
 				   struct pnuma_member **m, u64 *ppn)
 {
+	int err;
+
 	guard(mutex)(&pool->alloc_lock);
-	if (!pnuma_page_lookup(pool, vmf->pgoff, m, ppn))
+	err = pnuma_page_lookup(pool, vmf->pgoff, m, ppn);
+	if (!err)
 		return 0;
-	if (READ_ONCE(pool->state) == PNUMA_POOL_DEAD)
+	if (err != -ENOENT || READ_ONCE(pool->state) == PNUMA_POOL_DEAD)
 		return VM_FAULT_SIGBUS;
 	return vmf_insert_mixed(vmf->vma, vmf->address,
 				pfn_to_pfn_t(my_zero_pfn(vmf->address)));
@@ -76,8 +79,9 @@ static vm_fault_t pnuma_fault_page(struct vm_fault *vmf,
 	int err;
 
 	if (!(vmf->flags & FAULT_FLAG_WRITE)) {
-		if (!pnuma_page_lookup(pool, vmf->pgoff, m, ppn))
-			return 0;
+		err = pnuma_page_lookup(pool, vmf->pgoff, m, ppn);
+		if (err != -ENOENT)
+			return err ? VM_FAULT_SIGBUS : 0;
 		ret = pnuma_fault_hole(vmf, pool, m, ppn);
 		if (ret != VM_FAULT_SIGBUS)
 			return ret;
@@ -165,6 +169,9 @@ static int pnuma_open(struct inode *inode, struct file *file)
 	struct miscdevice *misc = file->private_data;
 	struct pnuma_pool *pool = container_of(misc, struct pnuma_pool, misc);
 
+	/* Nothing writes to a read-only pool: no page is ever allocated. */
+	if (pool->read_only && (file->f_mode & FMODE_WRITE))
+		return -EROFS;
 	spin_lock(&pool->lock);
 	if (pool->state != PNUMA_POOL_ACTIVE) {
 		spin_unlock(&pool->lock);
@@ -427,8 +434,8 @@ bool pnuma_dev_kill(struct pnuma_pool *pool)
  * at @addr lives, whether or not this process has touched it yet.
  *
  * Context: mmap_lock held.
- * Return: the node of the member holding it, or -ENOENT if the logical
- * page was never touched.
+ * Return: the node of the member holding it, -ENOENT if the logical page
+ * was never touched, or -EIO if a read-only pool cannot read it.
  */
 int pnuma_page_node(struct vm_area_struct *vma, unsigned long addr)
 {
@@ -437,8 +444,9 @@ int pnuma_page_node(struct vm_area_struct *vma, unsigned long addr)
 	int id, nid;
 	u64 ppn;
 
-	if (pnuma_page_lookup(pool, linear_page_index(vma, addr), &m, &ppn))
-		return -ENOENT;
+	nid = pnuma_page_lookup(pool, linear_page_index(vma, addr), &m, &ppn);
+	if (nid)
+		return nid;
 	if (m->node != NUMA_NO_NODE)
 		return m->node;
 	/* The struct page is in the member's memmap: only while it is there. */

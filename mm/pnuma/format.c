@@ -136,19 +136,8 @@ void pnuma_sb_encode(const struct pnuma_sb_info *info, struct pnuma_sb *sb)
 	sb->csum = cpu_to_le32(pnuma_sb_csum(sb));
 }
 
-/**
- * pnuma_sb_decode() - validate a superblock read from the media
- * @sb: the superblock
- * @info: its content, filled in only if it is valid
- *
- * The magic, version and size are checked first, then the checksum, then
- * the features and the values.
- *
- * Return: NULL if @sb is a valid version 1 superblock, or what is wrong
- * with it ("bad magic" if it is not a pnuma superblock at all).
- */
-const char *pnuma_sb_decode(const struct pnuma_sb *sb,
-			    struct pnuma_sb_info *info)
+static const char *__pnuma_sb_decode(const struct pnuma_sb *sb,
+				     struct pnuma_sb_info *info, bool csum)
 {
 	struct pnuma_sb_info tmp;
 	const char *bad;
@@ -159,7 +148,7 @@ const char *pnuma_sb_decode(const struct pnuma_sb *sb,
 		return "unsupported version";
 	if (le32_to_cpu(sb->sb_size) != sizeof(*sb))
 		return "bad superblock size";
-	if (le32_to_cpu(sb->csum) != pnuma_sb_csum(sb))
+	if (csum && le32_to_cpu(sb->csum) != pnuma_sb_csum(sb))
 		return "bad checksum";
 	if (le64_to_cpu(sb->feature_incompat) & ~PNUMA_FEATURE_INCOMPAT_SUPP)
 		return "unknown incompatible features";
@@ -195,6 +184,40 @@ const char *pnuma_sb_decode(const struct pnuma_sb *sb,
 		return bad;
 	*info = tmp;
 	return NULL;
+}
+
+/**
+ * pnuma_sb_decode() - validate a superblock read from the media
+ * @sb: the superblock
+ * @info: its content, filled in only if it is valid
+ *
+ * The magic, version and size are checked first, then the checksum, then
+ * the features and the values.
+ *
+ * Return: NULL if @sb is a valid version 1 superblock, or what is wrong
+ * with it ("bad magic" if it is not a pnuma superblock at all).
+ */
+const char *pnuma_sb_decode(const struct pnuma_sb *sb,
+			    struct pnuma_sb_info *info)
+{
+	return __pnuma_sb_decode(sb, info, true);
+}
+
+/**
+ * pnuma_sb_decode_unchecked() - pnuma_sb_decode() without the checksum
+ * @sb: the superblock
+ * @info: its content, filled in only if everything but the checksum holds
+ *
+ * For a read-only assembly only, when no copy passes pnuma_sb_decode():
+ * a copy whose bytes changed where the checks cannot see may describe the
+ * member wrongly, so nothing may ever be written on the strength of it.
+ *
+ * Return: NULL, or what is wrong with @sb besides its checksum.
+ */
+const char *pnuma_sb_decode_unchecked(const struct pnuma_sb *sb,
+				      struct pnuma_sb_info *info)
+{
+	return __pnuma_sb_decode(sb, info, false);
 }
 
 /*

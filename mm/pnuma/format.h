@@ -288,6 +288,8 @@ u32 pnuma_sb_csum(const struct pnuma_sb *sb);
 void pnuma_sb_encode(const struct pnuma_sb_info *info, struct pnuma_sb *sb);
 const char *pnuma_sb_decode(const struct pnuma_sb *sb,
 			    struct pnuma_sb_info *info);
+const char *pnuma_sb_decode_unchecked(const struct pnuma_sb *sb,
+				      struct pnuma_sb_info *info);
 const char *pnuma_sb_choose(const struct pnuma_sb *primary,
 			    const struct pnuma_sb *backup, u64 backup_page,
 			    struct pnuma_sb_info *info, const char **damaged,

@@ -147,6 +147,20 @@ struct pnuma_numa {
 	atomic64_t backoff;
 };
 
+/**
+ * struct pnuma_rescue - what a read-only assembly left aside
+ * @meta_damaged: data pages whose metadata entry could not be read or
+ *	failed its checks: their logical pages, unknown, read as holes
+ * @ambiguous: logical pages held by two data pages at generations no
+ *	move explains: reads of them fail with -EIO
+ * @journal_records: journal records left on the media, unrecovered
+ */
+struct pnuma_rescue {
+	unsigned long meta_damaged;
+	unsigned long ambiguous;
+	unsigned long journal_records;
+};
+
 enum pnuma_pool_state {
 	PNUMA_POOL_SETUP,
 	PNUMA_POOL_ACTIVE,
@@ -163,6 +177,8 @@ enum pnuma_pool_state {
  * @uuid: the pool's identity
  * @logical_pages: logical capacity: offsets of /dev/pnumaN, in pages
  * @clean_shutdown: the pool had been shut down cleanly before assembly
+ * @read_only: assembled read-only, as a way out of damage that refuses a
+ *	normal assembly: nothing is ever written to its members
  * @misc: /dev/pnumaN
  * @inode: the inode whose mapping every open of /dev/pnumaN shares, so
  *	that unmap_mapping_range() reaches every mapping of a page
@@ -174,7 +190,9 @@ enum pnuma_pool_state {
  * @state_clean: the members' state words say "clean"
  * @map: logical page -> xa_mk_value(ppn << PNUMA_MAP_MEMBER_BITS | member)
  *	for every allocated logical page; lookups under RCU. Entries being
- *	migrated carry %PNUMA_MIGRATING.
+ *	migrated carry %PNUMA_MIGRATING. In a read-only pool, a logical page
+ *	whose copies the metadata cannot tell apart maps to
+ *	%PNUMA_MAP_UNREADABLE.
  * @fault_lock: held for read by faults and read/write while they look a
  *	page up and map or copy it; migration takes it for write to set
  *	%PNUMA_MIGRATING, so that no fault maps a page it is about to move
@@ -185,6 +203,7 @@ enum pnuma_pool_state {
  * @migrate_failed: pages that could not be moved since assembly
  * @media_errors: those of them that met a media error at the source
  * @recovery: what recovery did at assembly
+ * @rescue: what a read-only assembly left aside
  * @recovery_us: how long it took
  * @numa: automatic NUMA balancing of its pages
  * @nr_members: number of members
@@ -198,6 +217,7 @@ struct pnuma_pool {
 	u8 uuid[16];
 	u64 logical_pages;
 	bool clean_shutdown;
+	bool read_only;
 	struct miscdevice misc;
 	struct inode *inode;
 	spinlock_t lock;		/* protects state and users */
@@ -213,6 +233,7 @@ struct pnuma_pool {
 	atomic64_t migrate_failed;
 	atomic64_t media_errors;
 	struct pnuma_recovery recovery;
+	struct pnuma_rescue rescue;
 	u64 recovery_us;
 	struct pnuma_numa numa;
 	unsigned int nr_members;
@@ -220,6 +241,10 @@ struct pnuma_pool {
 };
 
 #define PNUMA_MAP_MEMBER_BITS	6
+#define PNUMA_MAP_UNREADABLE	xa_mk_value(LONG_MAX)
+
+/* The end of a refusal's log line where a read-only assembly would do. */
+#define PNUMA_RO_HINT	"; to read it anyway: echo readonly > /sys/kernel/mm/pnuma/assemble"
 #define PNUMA_MIGRATING		XA_MARK_1
 static_assert(PNUMA_MAX_MEMBERS <= 1 << PNUMA_MAP_MEMBER_BITS);
 
@@ -250,7 +275,7 @@ struct pnuma_sb_pair {
 
 int pnuma_pool_create(const char * const *paths, unsigned int nr, bool force,
 		      u64 logical_pages);
-int pnuma_pool_assemble(const dev_t *devts, unsigned int nr);
+int pnuma_pool_assemble(const dev_t *devts, unsigned int nr, bool read_only);
 int pnuma_pool_stop(const char *name);
 bool pnuma_devt_in_pool(dev_t devt);
 struct pnuma_pool *pnuma_pool_find_uuid(const u8 *uuid);
@@ -260,9 +285,11 @@ int pnuma_read_superblocks(dev_t devt, struct pnuma_sb_pair *sbs,
 const char *pnuma_sb_pair_choose(const struct pnuma_sb_pair *sbs,
 				 struct pnuma_sb_info *info,
 				 const char **damaged, bool *primary_damaged);
+const char *pnuma_sb_pair_rescue(const struct pnuma_sb_pair *sbs,
+				 struct pnuma_sb_info *info);
 
 /* scan.c */
-int pnuma_scan(bool manual);
+int pnuma_scan(bool manual, bool read_only);
 void pnuma_scan_forget(dev_t devt);
 int pnuma_scan_init(void);
 

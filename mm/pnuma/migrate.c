@@ -522,9 +522,10 @@ static void pnuma_mig_member(struct pnuma_pool *pool, struct pnuma_member *src,
  * Each page's status ends as move_pages(2) documents it: the node it is
  * now on, or -ENOENT (never touched), -ENOMEM (no room, or no member, on
  * that node), -EACCES (mapped by another process, without @move_all),
- * -EBUSY (pinned, or being moved already) or -EIO (media error). Every
- * move is crash consistent: after a crash at any point, each page is
- * found whole at its old place or at its new one.
+ * -EBUSY (pinned, or being moved already), -EIO (media error) or -EROFS
+ * (every page of a read-only pool). Every move is crash consistent: after
+ * a crash at any point, each page is found whole at its old place or at
+ * its new one.
  *
  * Return: the number of pages moved.
  */
@@ -532,9 +533,15 @@ int pnuma_migrate(struct pnuma_pool *pool, struct pnuma_mig *pages,
 		  unsigned int nr, struct mm_struct *mm, bool move_all,
 		  enum pnuma_migrate_reason reason)
 {
-	struct pnuma_txn_buf *buf = kmalloc(sizeof(*buf), GFP_KERNEL);
 	unsigned int i, j, moved = 0, failed;
+	struct pnuma_txn_buf *buf;
 
+	if (pool->read_only) {
+		for (i = 0; i < nr; i++)
+			pages[i].status = -EROFS;
+		return 0;
+	}
+	buf = kmalloc(sizeof(*buf), GFP_KERNEL);
 	for (i = 0; i < nr; i++) {
 		pnuma_mig_prepare(pool, &pages[i], mm, move_all);
 		if (!buf && pages[i].status == -EAGAIN)

@@ -272,7 +272,8 @@ static int pnuma_pool_publish(struct pnuma_pool *pool)
 		return err;
 	pool->id = id;
 	snprintf(pool->name, sizeof(pool->name), "pnuma%u", id);
-	pnuma_numa_setup(pool);
+	if (!pool->read_only)
+		pnuma_numa_setup(pool);
 
 	/* On before /dev/pnumaN can be mapped: see pnuma_move_pages_queue(). */
 	static_branch_inc(&pnuma_pools_key);
@@ -645,6 +646,33 @@ const char *pnuma_sb_pair_choose(const struct pnuma_sb_pair *sbs,
 }
 
 /**
+ * pnuma_sb_pair_rescue() - a copy a read-only assembly may trust
+ * @sbs: the copies, of which pnuma_sb_pair_choose() trusted none
+ * @info: the content of the copy chosen
+ *
+ * A copy that holds up but for its checksum; both must agree if both do.
+ *
+ * Return: NULL, or why even a read-only assembly cannot use the member.
+ */
+const char *pnuma_sb_pair_rescue(const struct pnuma_sb_pair *sbs,
+				 struct pnuma_sb_info *info)
+{
+	const char *pbad = "media error", *bbad = "media error";
+	struct pnuma_sb_info p, b;
+
+	if (sbs->primary_ok)
+		pbad = pnuma_sb_decode_unchecked(&sbs->primary, &p);
+	if (sbs->backup_ok)
+		bbad = pnuma_sb_decode_unchecked(&sbs->backup, &b);
+	if (pbad && bbad)
+		return "no copy holds up even without its checksum";
+	if (!pbad && !bbad && memcmp(&p, &b, sizeof(p)))
+		return "its two copies differ";
+	*info = pbad ? b : p;
+	return NULL;
+}
+
+/**
  * pnuma_read_superblocks() - read a device's superblocks without claiming it
  * @devt: the block device
  * @sbs: its two superblock copies (pnuma_member_read_sbs())
@@ -697,7 +725,7 @@ out:
  * one pnuma_sb_choose() picks. A damaged copy is logged and noted, to be
  * rewritten at the next clean stop.
  */
-static int pnuma_member_sb(struct pnuma_member *m)
+static int pnuma_member_sb(struct pnuma_member *m, bool read_only)
 {
 	struct pnuma_sb_pair *sbs;
 	const char *bad;
@@ -711,6 +739,12 @@ static int pnuma_member_sb(struct pnuma_member *m)
 		goto out;
 	bad = pnuma_sb_pair_choose(sbs, &m->media.sb, &m->sb_damaged,
 				   &m->sb_primary_damaged);
+	if (bad && read_only && !pnuma_sb_pair_rescue(sbs, &m->media.sb)) {
+		pr_warn("%s: superblock: %s; read-only: using a copy that fails only its checksum\n",
+			m->name, bad);
+		m->sb_damaged = NULL;
+		goto out;
+	}
 	if (bad) {
 		pr_err("%s: superblock changed during assembly: %s\n", m->name,
 		       bad);
@@ -742,7 +776,7 @@ static int pnuma_assemble_members(struct pnuma_pool *pool, const dev_t *devts)
 		err = pnuma_member_open(m, devts[i], what);
 		if (err)
 			return err;
-		err = pnuma_member_sb(m);
+		err = pnuma_member_sb(m, pool->read_only);
 		if (err)
 			return err;
 		bad = NULL;
@@ -789,8 +823,8 @@ static int pnuma_pool_recover(struct pnuma_pool *pool)
 	if (err == -ENXIO)
 		snprintf(why, sizeof(why), "a member went away");
 	if (err) {
-		pr_err("pool %pUb not assembled: journal recovery: %s\n",
-		       pool->uuid, why);
+		pr_err("pool %pUb not assembled: journal recovery: %s%s\n",
+		       pool->uuid, why, err == -EUCLEAN ? PNUMA_RO_HINT : "");
 		return err;
 	}
 	if (pool->recovery.damaged)
@@ -827,10 +861,36 @@ static bool pnuma_pool_was_clean(struct pnuma_pool *pool)
 	return clean;
 }
 
+/*
+ * A read-only pool leaves its journals as they are: a move never changes
+ * the content of a page, so the metadata alone says where every page can
+ * be read (pnuma_map_build()), whether its last moves committed or not.
+ */
+static int pnuma_pool_count_journals(struct pnuma_pool *pool)
+{
+	unsigned int i;
+	int id, err = 0;
+
+	id = dax_read_lock();
+	for (i = 0; i < pool->nr_members && !err; i++) {
+		if (dax_alive(pool->members[i]->dax_dev))
+			pool->rescue.journal_records +=
+				pnuma_journal_pending(&pool->members[i]->media);
+		else
+			err = -ENXIO;
+	}
+	dax_read_unlock(id);
+	if (err)
+		pr_err("pool %pUb not assembled: a member went away\n",
+		       pool->uuid);
+	return err;
+}
+
 /**
  * pnuma_pool_assemble() - assemble a pool whose members scan.c found
  * @devts: the member block devices, by member index
  * @nr: how many (the pool's member count)
+ * @read_only: assemble it read-only
  *
  * Claims every member and checks its superblock again, then recovers the
  * members' journals (replaying committed moves, discarding the others),
@@ -839,10 +899,16 @@ static bool pnuma_pool_was_clean(struct pnuma_pool *pool)
  * only writes what the journals say, and refuses the pool if a committed
  * record does not fit the metadata.
  *
+ * A read-only assembly is the way out of damage that refuses a pool:
+ * nothing is written to the members, ever (no recovery, no state word, no
+ * repair, no allocation, no move), and what the media can still tell is
+ * read (pnuma_member_sb(), pnuma_map_build()), so that the data can be
+ * copied out.
+ *
  * Context: pnuma_pools_lock held.
  * Return: 0, or a negative errno with a kernel log line saying why.
  */
-int pnuma_pool_assemble(const dev_t *devts, unsigned int nr)
+int pnuma_pool_assemble(const dev_t *devts, unsigned int nr, bool read_only)
 {
 	struct pnuma_pool *pool;
 	unsigned int i;
@@ -853,13 +919,17 @@ int pnuma_pool_assemble(const dev_t *devts, unsigned int nr)
 	pool = pnuma_pool_alloc(nr);
 	if (!pool)
 		return -ENOMEM;
+	pool->read_only = read_only;
 	err = pnuma_assemble_members(pool, devts);
 	if (err)
 		goto err_put;
 	memcpy(pool->uuid, pool->members[0]->media.sb.pool_uuid, sizeof(pool->uuid));
 	pool->logical_pages = pool->members[0]->media.sb.pool_logical_pages;
 	pool->clean_shutdown = pnuma_pool_was_clean(pool);
-	err = pnuma_pool_recover(pool);
+	if (read_only)
+		err = pnuma_pool_count_journals(pool);
+	else
+		err = pnuma_pool_recover(pool);
 	if (err)
 		goto err_put;
 	err = pnuma_map_build(pool);
@@ -868,7 +938,9 @@ int pnuma_pool_assemble(const dev_t *devts, unsigned int nr)
 
 	/* The pool is in use from now on. */
 	for (i = 0; i < nr; i++) {
-		pnuma_member_set_state(pool->members[i], PNUMA_STATE_DIRTY);
+		if (!read_only)
+			pnuma_member_set_state(pool->members[i],
+					       PNUMA_STATE_DIRTY);
 		used += pool->members[i]->nr_used;
 	}
 	pnuma_pm_fence();
@@ -876,6 +948,13 @@ int pnuma_pool_assemble(const dev_t *devts, unsigned int nr)
 	err = pnuma_pool_publish(pool);
 	if (err)
 		goto err_put;
+	if (read_only) {
+		pr_warn("%s: assembled pool %pUb read-only: %u members, %llu pages in use, %s shutdown; journal: %lu records left unrecovered; nothing is written to its members\n",
+			pool->name, pool->uuid, nr, used,
+			pool->clean_shutdown ? "clean" : "unclean",
+			pool->rescue.journal_records);
+		return 0;
+	}
 	pr_info("%s: assembled pool %pUb: %u members, %llu pages in use, %s shutdown; journal: %lu replayed, %lu discarded in %llu us\n",
 		pool->name, pool->uuid, nr, used,
 		pool->clean_shutdown ? "clean" : "unclean",
@@ -949,7 +1028,8 @@ static void pnuma_pool_mark_clean(struct pnuma_pool *pool)
  * @name: its name, "pnumaN"
  *
  * Refused while /dev/pnumaN is open (or mapped). Marks the members clean
- * and releases them; the pool can be assembled again with a scan.
+ * (unless the pool is read-only) and releases them; the pool can be
+ * assembled again with a scan.
  *
  * Return: 0, -ENODEV if there is no such pool, -EBUSY if it is in use.
  */
@@ -978,7 +1058,7 @@ int pnuma_pool_stop(const char *name)
 
 	pnuma_numa_stop(pool);
 	pnuma_pool_unpublish(pool);
-	if (old != PNUMA_POOL_DEAD)
+	if (old != PNUMA_POOL_DEAD && !pool->read_only)
 		pnuma_pool_mark_clean(pool);
 	pr_info("%s: stopped pool %pUb\n", pool->name, pool->uuid);
 	pnuma_pool_put(pool);
@@ -993,7 +1073,8 @@ static int pnuma_reboot_notify(struct notifier_block *nb, unsigned long action,
 
 	guard(mutex)(&pnuma_pools_lock);
 	xa_for_each(&pnuma_pools, id, pool)
-		if (READ_ONCE(pool->state) == PNUMA_POOL_ACTIVE)
+		if (READ_ONCE(pool->state) == PNUMA_POOL_ACTIVE &&
+		    !pool->read_only)
 			pnuma_pool_mark_clean(pool);
 	return NOTIFY_DONE;
 }

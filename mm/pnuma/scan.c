@@ -157,12 +157,14 @@ static unsigned int pnuma_dax_disks(dev_t *devts, unsigned int max)
  * Read a device's superblocks into @c. Return 1 for a pnuma member
  * (possibly with one damaged copy, or with @c->bad saying why it cannot be
  * used), 0 for anything else, or a negative errno if the device could not
- * be read.
+ * be read. For a read-only assembly, a member may also be one whose copies
+ * fail only their checksums (pnuma_sb_pair_rescue()).
  */
-static int pnuma_cand_read(dev_t devt, struct pnuma_cand *c)
+static int pnuma_cand_read(dev_t devt, struct pnuma_cand *c, bool read_only)
 {
 	struct pnuma_sb_pair *sbs;
-	const char *damaged, *pbad, *bbad;
+	const char *damaged, *pbad, *bbad, *rescue;
+	struct pnuma_sb_info rescued;
 	bool pdamaged;
 	int err;
 
@@ -180,6 +182,13 @@ static int pnuma_cand_read(dev_t devt, struct pnuma_cand *c)
 	c->bad = pnuma_sb_pair_choose(sbs, &c->info, &damaged, &pdamaged);
 	if (!c->bad)
 		goto out;
+	/* What only a read-only assembly may use (pnuma_member_sb()). */
+	rescue = pnuma_sb_pair_rescue(sbs, &rescued);
+	if (read_only && !rescue) {
+		c->info = rescued;
+		c->bad = NULL;
+		goto out;
+	}
 	/* Refused: grouped by a valid copy, so that its pool says why. */
 	pbad = sbs->primary_ok ? pnuma_sb_decode(&sbs->primary, &c->info) :
 				 "media error";
@@ -193,8 +202,8 @@ static int pnuma_cand_read(dev_t devt, struct pnuma_cand *c)
 	if ((sbs->primary_ok &&
 	     le64_to_cpu(sbs->primary.magic) == PNUMA_SB_MAGIC) ||
 	    (sbs->backup_ok && le64_to_cpu(sbs->backup.magic) == PNUMA_SB_MAGIC))
-		pr_err("%s: no usable pnuma superblock (primary: %s, backup: %s); its pool cannot be assembled\n",
-		       c->name, pbad, bbad);
+		pr_err("%s: no usable pnuma superblock (primary: %s, backup: %s); its pool cannot be assembled%s\n",
+		       c->name, pbad, bbad, rescue ? "" : PNUMA_RO_HINT);
 out:
 	kfree(sbs);
 	return err;
@@ -264,7 +273,7 @@ static int pnuma_group_check(struct pnuma_cand **group, unsigned int n,
  * until then its new members stay new, for the next scan.
  */
 static int pnuma_assemble_all(struct pnuma_cand *cands, unsigned int nc,
-			      const struct pnuma_new_set *new)
+			      const struct pnuma_new_set *new, bool read_only)
 {
 	struct pnuma_cand **group;
 	dev_t devts[PNUMA_MAX_MEMBERS];
@@ -305,7 +314,8 @@ static int pnuma_assemble_all(struct pnuma_cand *cands, unsigned int nc,
 			       uuid, why);
 		else
 			err = pnuma_pool_assemble(devts,
-						  cands[i].info.member_count);
+						  cands[i].info.member_count,
+						  read_only);
 		if (err && !ret)
 			ret = err;
 	}
@@ -317,11 +327,12 @@ static int pnuma_assemble_all(struct pnuma_cand *cands, unsigned int nc,
  * pnuma_scan() - find and assemble pools
  * @manual: asked for through sysfs: consider every pool not assembled,
  *	and decide at once, even if some device cannot be read
+ * @read_only: assemble them read-only (pnuma_pool_assemble())
  *
  * Return: 0 if every pool considered was assembled (or there was none),
  * -EAGAIN if an automatic scan was postponed, else the first error.
  */
-int pnuma_scan(bool manual)
+int pnuma_scan(bool manual, bool read_only)
 {
 	struct pnuma_new_set *new = NULL;
 	unsigned int i, n, nc = 0;
@@ -346,7 +357,7 @@ int pnuma_scan(bool manual)
 	for (i = 0; i < n; i++) {
 		if (pnuma_devt_in_pool(devts[i]))
 			continue;
-		ret = pnuma_cand_read(devts[i], &cands[nc]);
+		ret = pnuma_cand_read(devts[i], &cands[nc], read_only);
 		if (ret < 0)
 			unreadable = true;
 		else if (ret)
@@ -361,7 +372,7 @@ int pnuma_scan(bool manual)
 		ret = -EAGAIN;
 		goto out;
 	}
-	ret = pnuma_assemble_all(cands, nc, new);
+	ret = pnuma_assemble_all(cands, nc, new, read_only);
 	mutex_unlock(&pnuma_pools_lock);
 out:
 	kfree(new);
@@ -372,7 +383,7 @@ out:
 
 static void pnuma_scan_workfn(struct work_struct *work)
 {
-	pnuma_scan(false);
+	pnuma_scan(false, false);
 }
 
 /* A block device appeared: scan shortly, once for a burst of them. */

@@ -76,9 +76,12 @@ static ssize_t assemble_store(struct kobject *kobj, struct kobj_attribute *attr,
 
 	if (!capable(CAP_SYS_ADMIN))
 		return -EPERM;
-	if (!sysfs_streq(buf, "scan"))
+	if (sysfs_streq(buf, "scan"))
+		err = pnuma_scan(true, false);
+	else if (sysfs_streq(buf, "readonly"))
+		err = pnuma_scan(true, true);
+	else
 		return -EINVAL;
-	err = pnuma_scan(true);
 	return err ?: count;
 }
 
@@ -152,6 +155,12 @@ static ssize_t pool_clean_shutdown_show(struct kobject *kobj,
 					struct kobj_attribute *attr, char *buf)
 {
 	return sysfs_emit(buf, "%d\n", to_pool(kobj)->clean_shutdown);
+}
+
+static ssize_t pool_read_only_show(struct kobject *kobj,
+				   struct kobj_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%d\n", to_pool(kobj)->read_only);
 }
 
 static ssize_t pool_fallback_allocations_show(struct kobject *kobj,
@@ -231,6 +240,8 @@ static struct kobj_attribute pool_used_pages_attr =
 	__ATTR(used_pages, 0444, pool_used_pages_show, NULL);
 static struct kobj_attribute pool_clean_shutdown_attr =
 	__ATTR(clean_shutdown, 0444, pool_clean_shutdown_show, NULL);
+static struct kobj_attribute pool_read_only_attr =
+	__ATTR(read_only, 0444, pool_read_only_show, NULL);
 static struct kobj_attribute pool_fallback_allocations_attr =
 	__ATTR(fallback_allocations, 0444, pool_fallback_allocations_show, NULL);
 static struct kobj_attribute pool_nr_members_attr =
@@ -300,6 +311,7 @@ static struct attribute *pnuma_pool_attrs[] = {
 	&pool_logical_pages_attr.attr,
 	&pool_used_pages_attr.attr,
 	&pool_clean_shutdown_attr.attr,
+	&pool_read_only_attr.attr,
 	&pool_fallback_allocations_attr.attr,
 	&pool_nr_members_attr.attr,
 	&pool_pages_migrated_attr.attr,

@@ -10,7 +10,9 @@
  *	each page was.
  *   pnuma_persist verify [--clean | --unclean]
  *	after a reboot: every byte reads back, every page is still on the
- *	same node, and the pool's clean_shutdown flag is as expected.
+ *	same node, and the pool's clean_shutdown flag is as expected. Only
+ *	reads, so it verifies a read-only pool too, and there also checks
+ *	that the pool refuses opens for writing and moves.
  *
  * Not run by run_kselftest.sh (it needs a reboot in between); make check
  * drives it through scripts/pnuma-vm.
@@ -121,7 +123,8 @@ static void do_verify(int fd, int want_clean)
 	struct record rec;
 	char *map;
 
-	ksft_set_plan(want_clean < 0 ? 3 : 4);
+	ksft_set_plan((want_clean < 0 ? 3 : 4) +
+		      2 * (pnuma_sysfs_num(PNUMA_SYSFS "/%s/read_only", "pnuma0") == 1));
 	if (pread(fd, &rec, sizeof(rec), (logical - 1) * PNUMA_PAGE) != sizeof(rec) ||
 	    rec.magic != RECORD_MAGIC || rec.pages != PAGES ||
 	    rec.lpn + PAGES >= logical)
@@ -138,6 +141,25 @@ static void do_verify(int fd, int want_clean)
 	for (i = 0; i < PAGES; i++)
 		moved += node[i] != rec.node[i];
 	ksft_test_result(!moved, "placement unchanged (%d pages elsewhere)\n", moved);
+
+	if (pnuma_sysfs_num(PNUMA_SYSFS "/%s/read_only", "pnuma0") == 1) {
+		int status[PAGES], refused = 0, wfd;
+
+		wfd = open(DEV, O_RDWR);
+		ksft_test_result(wfd < 0 && errno == EROFS,
+				 "read-only pool: open for writing fails with EROFS\n");
+		if (wfd >= 0)
+			close(wfd);
+		for (i = 0; i < PAGES; i++)
+			status[i] = 0;
+		if (pnuma_move_range(map, PAGES, !rec.node[0], status, 0) < 0)
+			ksft_print_msg("move_pages: %s\n", strerror(errno));
+		for (i = 0; i < PAGES; i++)
+			refused += status[i] == -EROFS;
+		ksft_test_result(refused == PAGES,
+				 "read-only pool: move_pages refuses every page with -EROFS (%d of %d)\n",
+				 refused, PAGES);
+	}
 
 	if (want_clean >= 0) {
 		long long clean = pnuma_sysfs_num(PNUMA_SYSFS "/%s/clean_shutdown",
@@ -159,7 +181,7 @@ int main(int argc, char **argv)
 				   argv[0]);
 	if (argc > 2)
 		want_clean = !strcmp(argv[2], "--clean");
-	fd = open(DEV, O_RDWR);
+	fd = open(DEV, strcmp(argv[1], "write") ? O_RDONLY : O_RDWR);
 	if (fd < 0)
 		ksft_exit_fail_perror("open " DEV);
 	if (!strcmp(argv[1], "write"))
