@@ -100,10 +100,17 @@ bool pnuma_page_bad(struct pnuma_member *m, u64 ppn)
 	return pnuma_member_page_bad(m, m->media.sb.geo.data_start + ppn);
 }
 
-/* Free data pages left: neither in use nor taken out of use as bad. */
+/*
+ * Free data pages left: neither in use nor taken out of use as bad. Read
+ * without the allocation lock, the two counts may be from different
+ * instants: never more than the member has.
+ */
 static u64 pnuma_member_room(struct pnuma_member *m)
 {
-	return m->media.sb.geo.data_pages - m->nr_used - m->nr_bad;
+	u64 room = m->media.sb.geo.data_pages - READ_ONCE(m->nr_used) -
+		   READ_ONCE(m->nr_bad);
+
+	return room <= m->media.sb.geo.data_pages ? room : 0;
 }
 
 static bool pnuma_member_full(struct pnuma_member *m)
@@ -120,7 +127,9 @@ static bool pnuma_member_full(struct pnuma_member *m)
  * one CXL device): the one with the most free data pages takes the next
  * page, so that they fill evenly and a full one is never chosen.
  *
- * Context: &pnuma_pool.alloc_lock held.
+ * Context: &pnuma_pool.alloc_lock held for an answer that holds until it
+ * is dropped; without it (NUMA balancing choosing where a move would go,
+ * for its rate limit), a hint.
  * Return: the member, or NULL if no member of @node has room.
  */
 struct pnuma_member *pnuma_node_member(struct pnuma_pool *pool, int node)
@@ -129,7 +138,6 @@ struct pnuma_member *pnuma_node_member(struct pnuma_pool *pool, int node)
 	u64 best_free = 0;
 	unsigned int i;
 
-	lockdep_assert_held(&pool->alloc_lock);
 	for (i = 0; i < pool->nr_members; i++) {
 		struct pnuma_member *m = pool->members[i];
 		u64 free = pnuma_member_room(m);

@@ -258,32 +258,6 @@ bool pnuma_prot_numa_pte(struct vm_area_struct *vma, pte_t pte,
 	return !pnuma_page_pinned(m, ppn);
 }
 
-/*
- * The member of @node that a move there would take (pnuma_node_member(),
- * read without the allocation lock: a hint, for the rate limit), or NULL
- * if none has room.
- */
-static struct pnuma_member *pnuma_numa_target(struct pnuma_pool *pool,
-					      int node)
-{
-	struct pnuma_member *best = NULL;
-	u64 best_free = 0;
-	unsigned int i;
-
-	for (i = 0; i < pool->nr_members; i++) {
-		struct pnuma_member *m = pool->members[i];
-		u64 free = m->media.sb.geo.data_pages - READ_ONCE(m->nr_used) -
-			   READ_ONCE(m->nr_bad);
-
-		if (m->node == node && free > best_free &&
-		    free <= m->media.sb.geo.data_pages) {
-			best = m;
-			best_free = free;
-		}
-	}
-	return best;
-}
-
 /* Charge one page to @m's rate limit window; false if it is used up. */
 static bool pnuma_numa_rate_ok(struct pnuma_member *m)
 {
@@ -410,7 +384,7 @@ int pnuma_numa_fault(struct vm_fault *vmf, pte_t pte, bool writable,
 	if (v != PNUMA_NV_MIGRATE)
 		return f.page_nid;
 
-	dst = pnuma_numa_target(pool, f.this_nid);
+	dst = pnuma_node_member(pool, f.this_nid);
 	if (dst && !pnuma_numa_rate_ok(dst)) {
 		count_vm_event(PNUMA_NUMA_RATE_LIMITED);
 		atomic64_inc(&numa->rate_limited);

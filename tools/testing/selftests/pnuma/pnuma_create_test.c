@@ -248,26 +248,6 @@ static long long member_used(int member)
 }
 
 /*
- * Of the @n logical pages from @lpn, those whose content is not what
- * pnuma_write_halves(.., @n, @lpn, 0x600d, ..) wrote.
- */
-static int bad_pattern_pages(int fd, unsigned long n, long long lpn)
-{
-	uint64_t want[PNUMA_PAGE / sizeof(uint64_t)];
-	uint64_t got[PNUMA_PAGE / sizeof(uint64_t)];
-	unsigned long i;
-	int bad = 0;
-
-	for (i = 0; i < n; i++) {
-		pnuma_pattern(want, 0x600d + (i >= n / 2), lpn + i);
-		if (pread(fd, got, PNUMA_PAGE, (lpn + i) * PNUMA_PAGE) != PNUMA_PAGE ||
-		    memcmp(got, want, PNUMA_PAGE))
-			bad++;
-	}
-	return bad;
-}
-
-/*
  * One copy fails in a move of 64 pages (one journal transaction): at the
  * first page, in the middle, at the last. The failed page stays with
  * -EIO; the 63 others move, and each member's used_pages counts exactly
@@ -318,7 +298,7 @@ TEST_F_TIMEOUT(create, copy_failure_in_a_batch_keeps_every_page_once, 900)
 		EXPECT_EQ((s + 1) * (N - 1), member_used(1))
 			TH_LOG("failing page %d", fail_at[s]);
 	}
-	EXPECT_EQ(0, bad_pattern_pages(fd, SETS * N, 0));
+	EXPECT_EQ(0, pnuma_bad_halves(fd, SETS * N, 0, 0x600d));
 
 	/* Fill member 1 (node 1) with first touches from node 1. */
 	used0 = member_used(0);
@@ -335,7 +315,7 @@ TEST_F_TIMEOUT(create, copy_failure_in_a_batch_keeps_every_page_once, 900)
 		map[i * PNUMA_PAGE] = 0x5a;
 	EXPECT_EQ(cap1, member_used(1));
 	EXPECT_EQ(used0, member_used(0));
-	EXPECT_EQ(0, bad_pattern_pages(fd, SETS * N, 0));
+	EXPECT_EQ(0, pnuma_bad_halves(fd, SETS * N, 0, 0x600d));
 	munmap(map, (cap1 - used1) * PNUMA_PAGE);
 	close(fd);
 }
@@ -390,7 +370,7 @@ TEST_F(create, several_members_on_a_node)
 	EXPECT_EQ(N, member_used(0));
 	EXPECT_EQ(N, member_used(1));
 	EXPECT_EQ(0, member_used(2));
-	EXPECT_EQ(0, bad_pattern_pages(fd, 2 * N, 0));
+	EXPECT_EQ(0, pnuma_bad_halves(fd, 2 * N, 0, 0x600d));
 	munmap(map, 2 * N * PNUMA_PAGE);
 	close(fd);
 }

@@ -53,26 +53,6 @@ static void page_nodes(char *map, int *node)
 		ksft_exit_fail_perror("move_pages");
 }
 
-/* Compare every byte of the window with the patterns; count bad pages. */
-static int bad_pages(int fd, const struct record *rec)
-{
-	uint64_t want[PNUMA_PAGE / sizeof(uint64_t)];
-	uint64_t got[PNUMA_PAGE / sizeof(uint64_t)];
-	uint64_t i;
-	int bad = 0;
-
-	for (i = 0; i < rec->pages; i++) {
-		pnuma_pattern(want, rec->seed + (i >= rec->pages / 2), rec->lpn + i);
-		if (pread(fd, got, PNUMA_PAGE, (rec->lpn + i) * PNUMA_PAGE) != PNUMA_PAGE ||
-		    memcmp(got, want, PNUMA_PAGE)) {
-			ksft_print_msg("logical page %llu differs\n",
-				       (unsigned long long)(rec->lpn + i));
-			bad++;
-		}
-	}
-	return bad;
-}
-
 static void do_write(int fd)
 {
 	unsigned long long logical = pool_pages();
@@ -104,7 +84,8 @@ static void do_write(int fd)
 	}
 	ksft_test_result(!misplaced, "every page on its writer's node (%d misplaced)\n",
 			 misplaced);
-	ksft_test_result(!bad_pages(fd, &rec), "every byte reads back\n");
+	ksft_test_result(!pnuma_bad_halves(fd, rec.pages, rec.lpn, rec.seed),
+			 "every byte reads back\n");
 
 	last = mmap(NULL, PNUMA_PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, fd,
 		    (logical - 1) * PNUMA_PAGE);
@@ -131,7 +112,8 @@ static void do_verify(int fd, int want_clean)
 		ksft_exit_fail_msg("no record: run 'pnuma_persist write' first\n");
 	ksft_test_result_pass("record found: %d pages from logical page %llu\n",
 			      PAGES, (unsigned long long)rec.lpn);
-	ksft_test_result(!bad_pages(fd, &rec), "every byte survived the reboot\n");
+	ksft_test_result(!pnuma_bad_halves(fd, rec.pages, rec.lpn, rec.seed),
+			 "every byte survived the reboot\n");
 
 	map = mmap(NULL, PAGES * PNUMA_PAGE, PROT_READ, MAP_SHARED, fd,
 		   rec.lpn * PNUMA_PAGE);

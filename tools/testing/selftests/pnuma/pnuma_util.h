@@ -446,4 +446,27 @@ static inline int pnuma_write_halves(char *addr, unsigned long pages,
 	return w[0].err || w[1].err ? -1 : 0;
 }
 
+/*
+ * How many of the @pages pages of @fd from logical page @lpn do not read
+ * back what pnuma_write_halves() wrote there with @seed; each is named.
+ */
+static inline int pnuma_bad_halves(int fd, unsigned long pages, long long lpn,
+				   uint64_t seed)
+{
+	uint64_t want[PNUMA_PAGE / sizeof(uint64_t)];
+	uint64_t got[PNUMA_PAGE / sizeof(uint64_t)];
+	unsigned long i;
+	int bad = 0;
+
+	for (i = 0; i < pages; i++) {
+		pnuma_pattern(want, seed + (i >= pages / 2), lpn + i);
+		if (pread(fd, got, PNUMA_PAGE, (lpn + i) * PNUMA_PAGE) != PNUMA_PAGE ||
+		    memcmp(got, want, PNUMA_PAGE)) {
+			printf("# logical page %llu differs\n", lpn + i);
+			bad++;
+		}
+	}
+	return bad;
+}
+
 #endif /* _PNUMA_UTIL_H */
