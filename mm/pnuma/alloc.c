@@ -387,18 +387,21 @@ struct pnuma_stale {
 };
 
 /**
- * struct pnuma_stale_set - pages to free once the whole map is built
+ * struct pnuma_stale_set - what building the map settles once it is built
  * @v: the pages
  * @nr: how many
  * @size: room in @v
  * @settled: the logical pages settled, each once at most
- * @first_lpn: the first one, for the log
+ * @suspect: logical pages that damaged metadata entries still name (a
+ *	read-only assembly only)
+ * @first_lpn: the first one settled, for the log
  * @first_gen: the older generation of it
  */
 struct pnuma_stale_set {
 	struct pnuma_stale *v;
 	size_t nr, size;
 	struct xarray settled;
+	struct xarray suspect;
 	u64 first_lpn;
 	u32 first_gen;
 };
@@ -555,38 +558,71 @@ static int pnuma_map_settle(struct pnuma_pool *pool, u64 lpn, u32 gen,
 
 /*
  * A read-only assembly writes nothing, so it settles what a normal one
- * refuses in DRAM alone: a logical page held at consecutive generations
- * (a committed move, half applied, whose record is lost or damaged or
- * does not fit) is read from the newer copy, complete since the commit
- * came after the copy; any other pair cannot be told apart, and its
- * logical page reads as unreadable (-EIO) rather than as either copy.
+ * refuses in DRAM alone, and never by guessing. A logical page held by
+ * two members at consecutive generations is read from the copy
+ * pnuma_map_pick() keeps (a move whose committed record was lost, did not
+ * fit, or was never replayed: the newer copy, complete since the commit
+ * came after the copy, unless only the older can be read), provided both
+ * hold the same bytes. Any other pair (on one member, other generations,
+ * copies that differ, an entry that cannot be read again), and any third
+ * holder, leaves the logical page unreadable (%PNUMA_MAP_UNREADABLE): its
+ * reads fail rather than return either copy.
  */
 static int pnuma_map_settle_ro(struct pnuma_pool *pool, u64 lpn, u32 gen,
-			       struct pnuma_member *m, u64 ppn, void *entry)
+			       struct pnuma_member *m, u64 ppn, void *entry,
+			       struct pnuma_stale_set *stale)
 {
+	const char *bad, *why = NULL;
 	struct pnuma_member *dup;
-	const char *bad;
 	u64 dup_lpn, dup_ppn;
-	u32 dup_gen;
-	int err;
+	bool third = false;
+	u32 dup_gen = 0;
+	int keep, err;
 
 	if (entry == PNUMA_MAP_UNREADABLE)
 		return 0;
 	pnuma_page_lookup(pool, lpn, &dup, &dup_ppn);
-	err = pnuma_meta_gen(dup, dup_ppn, pool->logical_pages, &dup_lpn,
-			     &dup_gen, &bad);
+	keep = pnuma_meta_gen(dup, dup_ppn, pool->logical_pages, &dup_lpn,
+			      &dup_gen, &bad);
+	if (keep == -ENXIO)
+		return keep;
+	third = xa_load(&stale->settled, lpn);
+	if (keep)
+		why = bad;
+	else if (third)
+		why = "held more than twice";
+	else if (m == dup)
+		why = "both on one member";
+	else if (gen != dup_gen + 1 && dup_gen != gen + 1)
+		why = "generations not consecutive";
+	if (!why) {
+		keep = gen > dup_gen ? pnuma_map_pick(dup, dup_ppn, m, ppn) :
+				       pnuma_map_pick(m, ppn, dup, dup_ppn);
+		if (keep == -EUCLEAN)
+			why = "the two copies differ";
+		else if (keep < 0)
+			return keep;
+	}
+	err = xa_err(xa_store(&stale->settled, lpn, xa_mk_value(1),
+			      GFP_KERNEL));
 	if (err)
 		return err;
-	if (dup_gen == gen + 1)
-		return 0;
-	if (gen == dup_gen + 1) {
-		entry = pnuma_map_entry(m, ppn);
-	} else {
-		entry = PNUMA_MAP_UNREADABLE;
+	if (why) {
+		if (third)	/* its first pair is settled no more */
+			pool->rescue.settled--;
 		if (!pool->rescue.ambiguous++)
-			pr_warn("pool %pUb: logical page %llu is held by %s page %llu and %s page %llu at generations %u and %u: reads of it fail\n",
-				pool->uuid, lpn, dup->name, dup_ppn, m->name,
-				ppn, dup_gen, gen);
+			pr_warn("pool %pUb: logical page %llu is held by %s page %llu (generation %u) and %s page %llu (generation %u): %s; reads of it fail\n",
+				pool->uuid, lpn, dup->name, dup_ppn, dup_gen,
+				m->name, ppn, gen, why);
+		entry = PNUMA_MAP_UNREADABLE;
+	} else {
+		bool newer_is_m = gen > dup_gen;
+
+		pool->rescue.settled++;
+		/* pnuma_map_pick() said 1 for the newer copy. */
+		if (newer_is_m != !!keep)
+			return 0;
+		entry = pnuma_map_entry(m, ppn);
 	}
 	return xa_err(xa_store(&pool->map, lpn, entry, GFP_KERNEL));
 }
@@ -594,12 +630,18 @@ static int pnuma_map_settle_ro(struct pnuma_pool *pool, u64 lpn, u32 gen,
 /*
  * The metadata entry of @m's data page @ppn cannot be used: a normal
  * assembly refuses the pool; a read-only one counts the page and goes on
- * without it (the logical page it held, which the entry was to say, reads
- * as a hole unless another copy holds it).
+ * without it. If the entry's owner word still names a logical page, that
+ * page is noted in @stale->suspect: unless another page holds it, it will
+ * read as unreadable rather than as a hole.
  */
 static int pnuma_meta_damaged(struct pnuma_pool *pool, struct pnuma_member *m,
-			      u64 ppn, int err, const char *bad)
+			      u64 ppn, int err, const char *bad,
+			      struct pnuma_stale_set *stale)
 {
+	struct pnuma_meta meta;
+	u64 owner;
+	int id;
+
 	if (!pool->read_only || err == -ENXIO) {
 		pr_err("pool %pUb not assembled: %s: metadata of page %llu: %s%s\n",
 		       pool->uuid, m->name, ppn, bad,
@@ -609,6 +651,42 @@ static int pnuma_meta_damaged(struct pnuma_pool *pool, struct pnuma_member *m,
 	if (!pool->rescue.meta_damaged++)
 		pr_warn("pool %pUb: %s: metadata of page %llu: %s; the page is left out\n",
 			pool->uuid, m->name, ppn, bad);
+	id = dax_read_lock();
+	err = -ENXIO;
+	if (dax_alive(m->dax_dev))
+		err = pnuma_pm_read(&meta, pnuma_media_meta(&m->media, ppn),
+				    sizeof(meta));
+	dax_read_unlock(id);
+	if (err)
+		return err == -ENXIO ? err : 0;
+	owner = le64_to_cpu(meta.owner);
+	if ((owner & ~PNUMA_OWNER_LPN_MASK) != PNUMA_OWNER_USED ||
+	    (owner & PNUMA_OWNER_LPN_MASK) >= pool->logical_pages)
+		return 0;
+	return xa_err(xa_store(&stale->suspect, owner & PNUMA_OWNER_LPN_MASK,
+			       xa_mk_value(1), GFP_KERNEL));
+}
+
+/*
+ * After every entry was read: the logical pages damaged entries named and
+ * no other page holds read as unreadable.
+ */
+static int pnuma_map_suspects(struct pnuma_pool *pool,
+			      struct pnuma_stale_set *stale)
+{
+	unsigned long lpn;
+	void *v;
+	int err;
+
+	xa_for_each(&stale->suspect, lpn, v) {
+		if (xa_load(&pool->map, lpn))
+			continue;
+		err = xa_err(xa_store(&pool->map, lpn, PNUMA_MAP_UNREADABLE,
+				      GFP_KERNEL));
+		if (err)
+			return err;
+		pool->rescue.meta_unreadable++;
+	}
 	return 0;
 }
 
@@ -627,7 +705,7 @@ static int pnuma_member_load(struct pnuma_pool *pool, struct pnuma_member *m,
 		err = pnuma_meta_gen(m, ppn, pool->logical_pages, &lpn, &gen,
 				     &bad);
 		if (err) {
-			err = pnuma_meta_damaged(pool, m, ppn, err, bad);
+			err = pnuma_meta_damaged(pool, m, ppn, err, bad, stale);
 			if (err)
 				return err;
 			continue;
@@ -640,7 +718,8 @@ static int pnuma_member_load(struct pnuma_pool *pool, struct pnuma_member *m,
 					      pnuma_map_entry(m, ppn),
 					      GFP_KERNEL));
 		else if (pool->read_only)
-			err = pnuma_map_settle_ro(pool, lpn, gen, m, ppn, entry);
+			err = pnuma_map_settle_ro(pool, lpn, gen, m, ppn, entry,
+						  stale);
 		else
 			err = pnuma_page_lookup(pool, lpn, &dup, &dup_ppn) ?:
 			      pnuma_map_settle(pool, lpn, gen, m, ppn, dup,
@@ -691,8 +770,9 @@ static int pnuma_stale_free(struct pnuma_pool *pool,
  * (pnuma_map_settle()): one copy is kept and the other freed, once every
  * entry has been read (nothing is written if the map is refused). A
  * read-only pool writes nothing and refuses nothing the media can still
- * tell: damaged entries are left out (pnuma_meta_damaged()) and pages
- * held twice settled in DRAM (pnuma_map_settle_ro()).
+ * tell: damaged entries are left out (pnuma_meta_damaged(),
+ * pnuma_map_suspects()) and pages held twice settled in DRAM
+ * (pnuma_map_settle_ro()).
  *
  * Return: 0, or -EUCLEAN (with a log line naming the member and the page)
  * if the metadata is corrupt, or another negative errno.
@@ -704,16 +784,24 @@ int pnuma_map_build(struct pnuma_pool *pool)
 	int err = 0;
 
 	xa_init(&stale.settled);
+	xa_init(&stale.suspect);
 	for (i = 0; i < pool->nr_members && !err; i++)
 		err = pnuma_member_load(pool, pool->members[i], &stale);
 	if (!err && stale.nr)
 		err = pnuma_stale_free(pool, &stale);
+	if (!err)
+		err = pnuma_map_suspects(pool, &stale);
 	if (!err && pool->rescue.meta_damaged)
-		pr_warn("pool %pUb: %lu data pages left out for damaged metadata: the logical pages they held read as holes (zeroes) unless another copy holds them\n",
-			pool->uuid, pool->rescue.meta_damaged);
+		pr_warn("pool %pUb: %lu data pages left out for damaged metadata entries; %lu logical pages they named read as unreadable (EIO, SIGBUS), any others they held (unknown) as holes\n",
+			pool->uuid, pool->rescue.meta_damaged,
+			pool->rescue.meta_unreadable);
+	if (!err && pool->rescue.settled)
+		pr_warn("pool %pUb: %lu logical pages held twice at consecutive generations with the same content: read from the copy a move would keep\n",
+			pool->uuid, pool->rescue.settled);
 	if (!err && pool->rescue.ambiguous)
-		pr_warn("pool %pUb: %lu logical pages held twice at generations no move explains: reads of them fail (EIO, SIGBUS)\n",
+		pr_warn("pool %pUb: %lu logical pages held twice in a way no move explains: reads of them fail (EIO, SIGBUS)\n",
 			pool->uuid, pool->rescue.ambiguous);
+	xa_destroy(&stale.suspect);
 	xa_destroy(&stale.settled);
 	kvfree(stale.v);
 	if (err && err != -EUCLEAN)

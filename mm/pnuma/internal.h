@@ -150,13 +150,19 @@ struct pnuma_numa {
 /**
  * struct pnuma_rescue - what a read-only assembly left aside
  * @meta_damaged: data pages whose metadata entry could not be read or
- *	failed its checks: their logical pages, unknown, read as holes
- * @ambiguous: logical pages held by two data pages at generations no
- *	move explains: reads of them fail with -EIO
+ *	failed its checks, left out
+ * @meta_unreadable: logical pages such entries named that no other page
+ *	holds: reads of them fail with -EIO (the others read as holes)
+ * @settled: logical pages held at consecutive generations with the same
+ *	content, read from the copy a move would keep
+ * @ambiguous: logical pages held twice in a way no move explains: reads
+ *	of them fail with -EIO
  * @journal_records: journal records left on the media, unrecovered
  */
 struct pnuma_rescue {
 	unsigned long meta_damaged;
+	unsigned long meta_unreadable;
+	unsigned long settled;
 	unsigned long ambiguous;
 	unsigned long journal_records;
 };

@@ -15,6 +15,7 @@
 #include <linux/reboot.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
+#include <linux/string.h>
 #include <linux/timekeeping.h>
 #include <linux/uaccess.h>
 #include <linux/uuid.h>
@@ -30,6 +31,8 @@ DEFINE_XARRAY_ALLOC(pnuma_pools);
 DEFINE_STATIC_KEY_FALSE(pnuma_pools_key);
 
 #define PNUMA_OPEN_MODE	(BLK_OPEN_READ | BLK_OPEN_WRITE | BLK_OPEN_RESTRICT_WRITES)
+/* A read-only pool's members: no writer, and no other writer either. */
+#define PNUMA_OPEN_MODE_RO	(BLK_OPEN_READ | BLK_OPEN_RESTRICT_WRITES)
 /* How much of a device pnuma_foreign_signature() looks at. */
 #define PNUMA_SIGNATURE_BYTES	(17 * PNUMA_PAGE_SIZE)
 
@@ -118,9 +121,12 @@ static const struct dax_holder_operations pnuma_dax_holder_ops = {
 	.notify_failure = pnuma_dax_notify_failure,
 };
 
-/* Claim the block and DAX devices of @devt (@what) for @m and map them. */
+/*
+ * Claim the block and DAX devices of @devt (@what) for @m and map them,
+ * for reading only if @read_only.
+ */
 static int pnuma_member_open(struct pnuma_member *m, dev_t devt,
-			     const char *what)
+			     const char *what, bool read_only)
 {
 	struct block_device *bdev;
 	u64 start_off;
@@ -129,8 +135,9 @@ static int pnuma_member_open(struct pnuma_member *m, dev_t devt,
 	long nr;
 	int id;
 
-	m->bdev_file = bdev_file_open_by_dev(devt, PNUMA_OPEN_MODE, m,
-					     &pnuma_holder_ops);
+	m->bdev_file = bdev_file_open_by_dev(devt, read_only ?
+					     PNUMA_OPEN_MODE_RO : PNUMA_OPEN_MODE,
+					     m, &pnuma_holder_ops);
 	if (IS_ERR(m->bdev_file)) {
 		int err = PTR_ERR(m->bdev_file);
 
@@ -479,7 +486,7 @@ static int pnuma_create_members(struct pnuma_pool *pool, const dev_t *devts,
 	for (i = 0; i < pool->nr_members; i++) {
 		struct pnuma_member *m = pool->members[i];
 
-		err = pnuma_member_open(m, devts[i], paths[i]);
+		err = pnuma_member_open(m, devts[i], paths[i], false);
 		if (err)
 			return err;
 		err = pnuma_member_check_blank(m, force);
@@ -645,30 +652,55 @@ const char *pnuma_sb_pair_choose(const struct pnuma_sb_pair *sbs,
 			       primary_damaged);
 }
 
+/*
+ * A copy that fails its checksum and nothing else, laid out as pnuma lays
+ * out a member of its size, and (a backup) at that member's last page.
+ */
+static bool pnuma_sb_rescuable(const struct pnuma_sb *sb, u64 backup_page,
+			       struct pnuma_sb_info *info)
+{
+	struct pnuma_geometry geo;
+	const char *bad = pnuma_sb_decode(sb, info);
+
+	if (!bad || strcmp(bad, "bad checksum") ||
+	    pnuma_sb_decode_unchecked(sb, info) ||
+	    pnuma_geometry_compute(info->geo.member_pages, &geo) ||
+	    memcmp(&geo, &info->geo, sizeof(geo)))
+		return false;
+	return !backup_page || backup_page == info->geo.member_pages - 1;
+}
+
 /**
  * pnuma_sb_pair_rescue() - a copy a read-only assembly may trust
  * @sbs: the copies, of which pnuma_sb_pair_choose() trusted none
  * @info: the content of the copy chosen
  *
- * A copy that holds up but for its checksum; both must agree if both do.
+ * Only when neither copy is intact, and only a copy that fails nothing but
+ * its checksum (pnuma_sb_rescuable()); two such copies must be the same
+ * but for the checksum. An intact copy that was refused (another format
+ * written over its partner, an unknown version, copies that differ) is
+ * refused here too.
  *
  * Return: NULL, or why even a read-only assembly cannot use the member.
  */
 const char *pnuma_sb_pair_rescue(const struct pnuma_sb_pair *sbs,
 				 struct pnuma_sb_info *info)
 {
-	const char *pbad = "media error", *bbad = "media error";
 	struct pnuma_sb_info p, b;
+	bool pok, bok;
 
-	if (sbs->primary_ok)
-		pbad = pnuma_sb_decode_unchecked(&sbs->primary, &p);
-	if (sbs->backup_ok)
-		bbad = pnuma_sb_decode_unchecked(&sbs->backup, &b);
-	if (pbad && bbad)
-		return "no copy holds up even without its checksum";
-	if (!pbad && !bbad && memcmp(&p, &b, sizeof(p)))
+	if ((sbs->primary_ok && !pnuma_sb_decode(&sbs->primary, &p)) ||
+	    (sbs->backup_ok && !pnuma_sb_decode(&sbs->backup, &b)))
+		return "a copy is intact";
+	pok = sbs->primary_ok && pnuma_sb_rescuable(&sbs->primary, 0, &p);
+	bok = sbs->backup_ok &&
+	      pnuma_sb_rescuable(&sbs->backup, sbs->backup_page, &b);
+	if (!pok && !bok)
+		return "no copy fails only its checksum";
+	if (pok && bok && memcmp(&sbs->primary, &sbs->backup,
+				 offsetof(struct pnuma_sb, csum)))
 		return "its two copies differ";
-	*info = pbad ? b : p;
+	*info = pok ? p : b;
 	return NULL;
 }
 
@@ -740,7 +772,7 @@ static int pnuma_member_sb(struct pnuma_member *m, bool read_only)
 	bad = pnuma_sb_pair_choose(sbs, &m->media.sb, &m->sb_damaged,
 				   &m->sb_primary_damaged);
 	if (bad && read_only && !pnuma_sb_pair_rescue(sbs, &m->media.sb)) {
-		pr_warn("%s: superblock: %s; read-only: using a copy that fails only its checksum\n",
+		pr_warn("%s: superblock: %s; read-only: using a copy that fails nothing but its checksum\n",
 			m->name, bad);
 		m->sb_damaged = NULL;
 		goto out;
@@ -773,7 +805,7 @@ static int pnuma_assemble_members(struct pnuma_pool *pool, const dev_t *devts)
 		char what[32];
 
 		snprintf(what, sizeof(what), "member %u", i);
-		err = pnuma_member_open(m, devts[i], what);
+		err = pnuma_member_open(m, devts[i], what, pool->read_only);
 		if (err)
 			return err;
 		err = pnuma_member_sb(m, pool->read_only);
@@ -824,7 +856,8 @@ static int pnuma_pool_recover(struct pnuma_pool *pool)
 		snprintf(why, sizeof(why), "a member went away");
 	if (err) {
 		pr_err("pool %pUb not assembled: journal recovery: %s%s\n",
-		       pool->uuid, why, err == -EUCLEAN ? PNUMA_RO_HINT : "");
+		       pool->uuid, why,
+		       err == -EUCLEAN || err == -EIO ? PNUMA_RO_HINT : "");
 		return err;
 	}
 	if (pool->recovery.damaged)
