@@ -627,12 +627,15 @@ static int pnuma_map_settle_ro(struct pnuma_pool *pool, u64 lpn, u32 gen,
 	return xa_err(xa_store(&pool->map, lpn, entry, GFP_KERNEL));
 }
 
+/* A logical page named by several damaged entries. */
+#define PNUMA_SUSPECT_MANY	xa_mk_value(LONG_MAX)
+
 /*
  * The metadata entry of @m's data page @ppn cannot be used: a normal
  * assembly refuses the pool; a read-only one counts the page and goes on
- * without it. If the entry's owner word still names a logical page, that
- * page is noted in @stale->suspect: unless another page holds it, it will
- * read as unreadable rather than as a hole.
+ * without it. If the entry's owner word still has a used bit (a used
+ * entry keeps one through any single flipped bit) and names a logical
+ * page, the page is noted in @stale->suspect for pnuma_map_suspects().
  */
 static int pnuma_meta_damaged(struct pnuma_pool *pool, struct pnuma_member *m,
 			      u64 ppn, int err, const char *bad,
@@ -660,31 +663,82 @@ static int pnuma_meta_damaged(struct pnuma_pool *pool, struct pnuma_member *m,
 	if (err)
 		return err == -ENXIO ? err : 0;
 	owner = le64_to_cpu(meta.owner);
-	if ((owner & ~PNUMA_OWNER_LPN_MASK) != PNUMA_OWNER_USED ||
+	if (!(owner & PNUMA_OWNER_USED) ||
 	    (owner & PNUMA_OWNER_LPN_MASK) >= pool->logical_pages)
 		return 0;
-	return xa_err(xa_store(&stale->suspect, owner & PNUMA_OWNER_LPN_MASK,
-			       xa_mk_value(1), GFP_KERNEL));
+	owner &= PNUMA_OWNER_LPN_MASK;
+	return xa_err(xa_store(&stale->suspect, owner,
+			       xa_load(&stale->suspect, owner) ?
+			       PNUMA_SUSPECT_MANY : pnuma_map_entry(m, ppn),
+			       GFP_KERNEL));
 }
 
 /*
- * After every entry was read: the logical pages damaged entries named and
- * no other page holds read as unreadable.
+ * Do data page @ppn of @m and the page holding logical page @lpn hold the
+ * same bytes, on two members? 1 if so, 0 if not (or if either cannot be
+ * read), or a negative errno.
+ */
+static int pnuma_suspect_agrees(struct pnuma_pool *pool, u64 lpn,
+				struct pnuma_member *m, u64 ppn)
+{
+	struct pnuma_member *hm;
+	void *a = NULL, *b = NULL;
+	int ret = 0;
+	u64 hppn;
+
+	pnuma_page_lookup(pool, lpn, &hm, &hppn);
+	if (hm == m)
+		return 0;
+	a = kmalloc(PAGE_SIZE, GFP_KERNEL);
+	b = kmalloc(PAGE_SIZE, GFP_KERNEL);
+	if (!a || !b) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	ret = pnuma_data_read(m, ppn, a) ?: pnuma_data_read(hm, hppn, b);
+	if (ret == -EIO)
+		ret = 0;
+	else if (!ret)
+		ret = !memcmp(a, b, PAGE_SIZE);
+out:
+	kfree(a);
+	kfree(b);
+	return ret;
+}
+
+/*
+ * After every entry was read: a logical page that damaged entries name is
+ * unreadable, unless exactly one damaged entry names it and one intact
+ * page of another member holds it with the same bytes (a move's two
+ * copies): then it reads from the intact page.
  */
 static int pnuma_map_suspects(struct pnuma_pool *pool,
 			      struct pnuma_stale_set *stale)
 {
+	struct pnuma_member *m;
 	unsigned long lpn;
-	void *v;
-	int err;
+	void *v, *entry;
+	int ret;
+	u64 ppn;
 
 	xa_for_each(&stale->suspect, lpn, v) {
-		if (xa_load(&pool->map, lpn))
+		entry = xa_load(&pool->map, lpn);
+		if (entry == PNUMA_MAP_UNREADABLE)
 			continue;
-		err = xa_err(xa_store(&pool->map, lpn, PNUMA_MAP_UNREADABLE,
+		if (entry && v != PNUMA_SUSPECT_MANY &&
+		    !xa_load(&stale->settled, lpn)) {
+			m = pool->members[xa_to_value(v) & PNUMA_MAP_MEMBER_MASK];
+			ppn = xa_to_value(v) >> PNUMA_MAP_MEMBER_BITS;
+			ret = pnuma_suspect_agrees(pool, lpn, m, ppn);
+			if (ret < 0)
+				return ret;
+			if (ret)
+				continue;
+		}
+		ret = xa_err(xa_store(&pool->map, lpn, PNUMA_MAP_UNREADABLE,
 				      GFP_KERNEL));
-		if (err)
-			return err;
+		if (ret)
+			return ret;
 		pool->rescue.meta_unreadable++;
 	}
 	return 0;
@@ -796,7 +850,7 @@ int pnuma_map_build(struct pnuma_pool *pool)
 			pool->uuid, pool->rescue.meta_damaged,
 			pool->rescue.meta_unreadable);
 	if (!err && pool->rescue.settled)
-		pr_warn("pool %pUb: %lu logical pages held twice at consecutive generations with the same content: read from the copy a move would keep\n",
+		pr_warn("pool %pUb: %lu logical pages held twice at consecutive generations, as a move leaves them: read from the copy it keeps\n",
 			pool->uuid, pool->rescue.settled);
 	if (!err && pool->rescue.ambiguous)
 		pr_warn("pool %pUb: %lu logical pages held twice in a way no move explains: reads of them fail (EIO, SIGBUS)\n",

@@ -203,23 +203,6 @@ const char *pnuma_sb_decode(const struct pnuma_sb *sb,
 	return __pnuma_sb_decode(sb, info, true);
 }
 
-/**
- * pnuma_sb_decode_unchecked() - pnuma_sb_decode() without the checksum
- * @sb: the superblock
- * @info: its content, filled in only if everything but the checksum holds
- *
- * For a read-only assembly only, when no copy passes pnuma_sb_decode():
- * a copy whose bytes changed where the checks cannot see may describe the
- * member wrongly, so nothing may ever be written on the strength of it.
- *
- * Return: NULL, or what is wrong with @sb besides its checksum.
- */
-const char *pnuma_sb_decode_unchecked(const struct pnuma_sb *sb,
-				      struct pnuma_sb_info *info)
-{
-	return __pnuma_sb_decode(sb, info, false);
-}
-
 /*
  * Why @sb fails its integrity checks (magic, size, checksum), or NULL if
  * it passes them: then it is what a pnuma kernel wrote, whatever it says.
@@ -338,6 +321,72 @@ const char *pnuma_sb_choose(const struct pnuma_sb *primary,
 	if (!*damaged)
 		return bbad;
 	*info = pinfo;
+	return NULL;
+}
+
+/*
+ * A copy that fails its checksum and nothing else (pnuma_sb_decode()
+ * without the checksum), laid out as pnuma lays out a member of its size,
+ * and (a backup, read at @backup_page) at that member's last page.
+ */
+static bool pnuma_sb_rescuable(const struct pnuma_sb *sb, u64 backup_page,
+			       struct pnuma_sb_info *info)
+{
+	struct pnuma_geometry geo;
+
+	if (le64_to_cpu(sb->magic) != PNUMA_SB_MAGIC ||
+	    le32_to_cpu(sb->sb_size) != sizeof(*sb) ||
+	    le32_to_cpu(sb->csum) == pnuma_sb_csum(sb) ||
+	    __pnuma_sb_decode(sb, info, false) ||
+	    pnuma_geometry_compute(info->geo.member_pages, &geo) ||
+	    memcmp(&geo, &info->geo, sizeof(geo)))
+		return false;
+	return !backup_page || backup_page == info->geo.member_pages - 1;
+}
+
+/**
+ * pnuma_sb_rescue() - a copy a read-only assembly may read a member by
+ * @primary: the copy at page 0, or NULL if it could not be read
+ * @backup: the copy read at page @backup_page, or NULL likewise
+ * @backup_page: where @backup was read (pnuma_sb_choose())
+ * @info: the content of the copy chosen, filled in only if one is
+ *
+ * Only for a member pnuma_sb_choose() refused, and only when no copy is
+ * intact (magic, size and checksum, whatever it says: an intact copy of
+ * another version or with unknown features forbids any guess): a copy
+ * that fails nothing but its checksum (pnuma_sb_rescuable()). Two such
+ * copies must be the same but for their checksums; one alone must be
+ * within %PNUMA_SB_DAMAGE_BYTES bytes of the other copy if that could be
+ * read (or the other is something else now). Nothing may ever be written
+ * on the strength of the copy chosen.
+ *
+ * Return: NULL, or why even a read-only assembly cannot use the member.
+ */
+const char *pnuma_sb_rescue(const struct pnuma_sb *primary,
+			    const struct pnuma_sb *backup, u64 backup_page,
+			    struct pnuma_sb_info *info)
+{
+	struct pnuma_sb_info p, b;
+	const struct pnuma_sb *other;
+	bool pok, bok;
+
+	if ((primary && !pnuma_sb_damage(primary)) ||
+	    (backup && !pnuma_sb_damage(backup)))
+		return "a copy is intact";
+	pok = primary && pnuma_sb_rescuable(primary, 0, &p);
+	bok = backup && pnuma_sb_rescuable(backup, backup_page, &b);
+	if (!pok && !bok)
+		return "no copy fails only its checksum";
+	if (pok && bok) {
+		if (memcmp(primary, backup, offsetof(struct pnuma_sb, csum)))
+			return "its two copies differ";
+	} else {
+		other = pok ? backup : primary;
+		if (other && pnuma_sb_distance(other, pok ? primary : backup) >
+			     PNUMA_SB_DAMAGE_BYTES)
+			return "the other copy is something else now";
+	}
+	*info = pok ? p : b;
 	return NULL;
 }
 

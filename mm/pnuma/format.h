@@ -288,12 +288,13 @@ u32 pnuma_sb_csum(const struct pnuma_sb *sb);
 void pnuma_sb_encode(const struct pnuma_sb_info *info, struct pnuma_sb *sb);
 const char *pnuma_sb_decode(const struct pnuma_sb *sb,
 			    struct pnuma_sb_info *info);
-const char *pnuma_sb_decode_unchecked(const struct pnuma_sb *sb,
-				      struct pnuma_sb_info *info);
 const char *pnuma_sb_choose(const struct pnuma_sb *primary,
 			    const struct pnuma_sb *backup, u64 backup_page,
 			    struct pnuma_sb_info *info, const char **damaged,
 			    bool *primary_damaged);
+const char *pnuma_sb_rescue(const struct pnuma_sb *primary,
+			    const struct pnuma_sb *backup, u64 backup_page,
+			    struct pnuma_sb_info *info);
 u64 pnuma_meta_tag(u64 owner, u32 gen, u32 member_index, u64 ppn);
 #define PNUMA_LPN_FREE		U64_MAX
 

@@ -15,7 +15,6 @@
 #include <linux/reboot.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
-#include <linux/string.h>
 #include <linux/timekeeping.h>
 #include <linux/uaccess.h>
 #include <linux/uuid.h>
@@ -31,7 +30,12 @@ DEFINE_XARRAY_ALLOC(pnuma_pools);
 DEFINE_STATIC_KEY_FALSE(pnuma_pools_key);
 
 #define PNUMA_OPEN_MODE	(BLK_OPEN_READ | BLK_OPEN_WRITE | BLK_OPEN_RESTRICT_WRITES)
-/* A read-only pool's members: no writer, and no other writer either. */
+/*
+ * A read-only pool's members: not opened for writing; other writers are
+ * refused too where the block layer enforces it (bdev_allow_write_mounted
+ * off). pnuma's own mapping stays writable: read-only is pnuma's
+ * discipline, not the hardware's.
+ */
 #define PNUMA_OPEN_MODE_RO	(BLK_OPEN_READ | BLK_OPEN_RESTRICT_WRITES)
 /* How much of a device pnuma_foreign_signature() looks at. */
 #define PNUMA_SIGNATURE_BYTES	(17 * PNUMA_PAGE_SIZE)
@@ -652,56 +656,20 @@ const char *pnuma_sb_pair_choose(const struct pnuma_sb_pair *sbs,
 			       primary_damaged);
 }
 
-/*
- * A copy that fails its checksum and nothing else, laid out as pnuma lays
- * out a member of its size, and (a backup) at that member's last page.
- */
-static bool pnuma_sb_rescuable(const struct pnuma_sb *sb, u64 backup_page,
-			       struct pnuma_sb_info *info)
-{
-	struct pnuma_geometry geo;
-	const char *bad = pnuma_sb_decode(sb, info);
-
-	if (!bad || strcmp(bad, "bad checksum") ||
-	    pnuma_sb_decode_unchecked(sb, info) ||
-	    pnuma_geometry_compute(info->geo.member_pages, &geo) ||
-	    memcmp(&geo, &info->geo, sizeof(geo)))
-		return false;
-	return !backup_page || backup_page == info->geo.member_pages - 1;
-}
-
 /**
  * pnuma_sb_pair_rescue() - a copy a read-only assembly may trust
  * @sbs: the copies, of which pnuma_sb_pair_choose() trusted none
  * @info: the content of the copy chosen
  *
- * Only when neither copy is intact, and only a copy that fails nothing but
- * its checksum (pnuma_sb_rescuable()); two such copies must be the same
- * but for the checksum. An intact copy that was refused (another format
- * written over its partner, an unknown version, copies that differ) is
- * refused here too.
- *
- * Return: NULL, or why even a read-only assembly cannot use the member.
+ * Return: NULL, or why even a read-only assembly cannot use the member
+ * (pnuma_sb_rescue()).
  */
 const char *pnuma_sb_pair_rescue(const struct pnuma_sb_pair *sbs,
 				 struct pnuma_sb_info *info)
 {
-	struct pnuma_sb_info p, b;
-	bool pok, bok;
-
-	if ((sbs->primary_ok && !pnuma_sb_decode(&sbs->primary, &p)) ||
-	    (sbs->backup_ok && !pnuma_sb_decode(&sbs->backup, &b)))
-		return "a copy is intact";
-	pok = sbs->primary_ok && pnuma_sb_rescuable(&sbs->primary, 0, &p);
-	bok = sbs->backup_ok &&
-	      pnuma_sb_rescuable(&sbs->backup, sbs->backup_page, &b);
-	if (!pok && !bok)
-		return "no copy fails only its checksum";
-	if (pok && bok && memcmp(&sbs->primary, &sbs->backup,
-				 offsetof(struct pnuma_sb, csum)))
-		return "its two copies differ";
-	*info = pok ? p : b;
-	return NULL;
+	return pnuma_sb_rescue(sbs->primary_ok ? &sbs->primary : NULL,
+			       sbs->backup_ok ? &sbs->backup : NULL,
+			       sbs->backup_page, info);
 }
 
 /**
@@ -784,10 +752,11 @@ static int pnuma_member_sb(struct pnuma_member *m, bool read_only)
 		goto out;
 	}
 	if (m->sb_damaged)
-		pr_warn("%s: %s superblock: %s; using the %s, which is written over it at the next clean stop\n",
+		pr_warn("%s: %s superblock: %s; using the %s, which is written over it at the next clean stop%s\n",
 			m->name, m->sb_primary_damaged ? "primary" : "backup",
 			m->sb_damaged,
-			m->sb_primary_damaged ? "backup" : "primary");
+			m->sb_primary_damaged ? "backup" : "primary",
+			read_only ? " (not while read-only)" : "");
 out:
 	kfree(sbs);
 	return err;

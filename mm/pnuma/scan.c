@@ -189,6 +189,9 @@ static int pnuma_cand_read(dev_t devt, struct pnuma_cand *c, bool read_only)
 		c->bad = NULL;
 		goto out;
 	}
+	if (read_only)
+		pr_err("%s: superblock: %s; a read-only assembly cannot use it either: %s\n",
+		       c->name, c->bad, rescue);
 	/* Refused: grouped by a valid copy, so that its pool says why. */
 	pbad = sbs->primary_ok ? pnuma_sb_decode(&sbs->primary, &c->info) :
 				 "media error";

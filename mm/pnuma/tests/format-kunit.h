@@ -186,6 +186,60 @@ static void pnuma_test_sb_choose(struct kunit *test)
 						    &out, &damaged, &primary));
 }
 
+/* What a read-only assembly may read a member by, and what it may not. */
+static void pnuma_test_sb_rescue(struct kunit *test)
+{
+	struct {
+		struct pnuma_sb sb, p, b, newer, moved, wiped;
+	} *c = kunit_kzalloc(test, sizeof(*c), GFP_KERNEL);
+	struct pnuma_sb_info in, out;
+	u64 last = 64000 - 1;
+
+	KUNIT_ASSERT_NOT_NULL(test, c);
+	pnuma_test_sb_info(&in, 64000);
+	pnuma_sb_encode(&in, &c->sb);
+	c->p = c->sb;
+	c->p.csum = cpu_to_le32(le32_to_cpu(c->sb.csum) ^ 1);
+	c->b = c->sb;
+	c->b.csum = cpu_to_le32(le32_to_cpu(c->sb.csum) ^ 2);
+
+	/* Both fail only their checksums, and agree: either is read. */
+	memset(&out, 0, sizeof(out));
+	KUNIT_EXPECT_NULL(test, pnuma_sb_rescue(&c->p, &c->b, last, &out));
+	KUNIT_EXPECT_EQ(test, out.geo.member_pages, 64000ULL);
+	KUNIT_EXPECT_NULL(test, pnuma_sb_rescue(NULL, &c->b, last, &out));
+	KUNIT_EXPECT_NULL(test, pnuma_sb_rescue(&c->p, NULL, last, &out));
+
+	/* An intact copy, even of a version this kernel does not know. */
+	KUNIT_EXPECT_STREQ(test, pnuma_sb_rescue(&c->sb, &c->b, last, &out),
+			   "a copy is intact");
+	c->newer = c->sb;
+	c->newer.version = cpu_to_le32(2);
+	c->newer.csum = cpu_to_le32(pnuma_sb_csum(&c->newer));
+	KUNIT_EXPECT_STREQ(test, pnuma_sb_rescue(&c->newer, &c->b, last, &out),
+			   "a copy is intact");
+
+	/* Copies that say different things; a backup out of place. */
+	c->b.reserved[0] ^= 1;
+	KUNIT_EXPECT_STREQ(test, pnuma_sb_rescue(&c->p, &c->b, last, &out),
+			   "its two copies differ");
+	c->b.reserved[0] ^= 1;
+	KUNIT_EXPECT_STREQ(test, pnuma_sb_rescue(NULL, &c->b, last + 8, &out),
+			   "no copy fails only its checksum");
+
+	/* A layout pnuma would not have written, unchecked. */
+	c->moved = c->p;
+	c->moved.data_start = cpu_to_le64(le64_to_cpu(c->p.data_start) + 1);
+	c->moved.data_pages = cpu_to_le64(le64_to_cpu(c->p.data_pages) - 1);
+	KUNIT_EXPECT_STREQ(test, pnuma_sb_rescue(&c->moved, NULL, last, &out),
+			   "no copy fails only its checksum");
+
+	/* The other copy is something else now: not a damaged copy. */
+	memset(&c->wiped, 0xab, sizeof(c->wiped));
+	KUNIT_EXPECT_STREQ(test, pnuma_sb_rescue(&c->wiped, &c->b, last, &out),
+			   "the other copy is something else now");
+}
+
 static void pnuma_test_meta_roundtrip(struct kunit *test)
 {
 	static const u64 lpns[] = { 0, 1, 4095, 123456789, (1ULL << 40) - 1 };
@@ -307,6 +361,7 @@ static struct kunit_case pnuma_format_test_cases[] = {
 	KUNIT_CASE(pnuma_test_sb_every_bit_flip),
 	KUNIT_CASE(pnuma_test_sb_reasons),
 	KUNIT_CASE(pnuma_test_sb_choose),
+	KUNIT_CASE(pnuma_test_sb_rescue),
 	KUNIT_CASE(pnuma_test_meta_roundtrip),
 	KUNIT_CASE(pnuma_test_meta_every_bit_flip),
 	KUNIT_CASE(pnuma_test_geometry),
