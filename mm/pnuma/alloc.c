@@ -12,6 +12,7 @@
 #include <linux/bitmap.h>
 #include <linux/blkdev.h>
 #include <linux/dax.h>
+#include <linux/fault-inject.h>
 #include <linux/mm.h>
 #include <linux/sched.h>
 #include <linux/topology.h>
@@ -19,6 +20,8 @@
 #include "internal.h"
 #include "meta.h"
 #include "pm.h"
+
+static DECLARE_FAULT_ATTR(pnuma_fail_touch);
 
 #define PNUMA_MAP_MEMBER_MASK	((1UL << PNUMA_MAP_MEMBER_BITS) - 1)
 
@@ -377,7 +380,21 @@ int pnuma_page_get(struct pnuma_pool *pool, u64 lpn, int node,
 	err = pnuma_page_lookup(pool, lpn, m, ppn);
 	if (err != -ENOENT)
 		return err;
+	if (should_fail(&pnuma_fail_touch, PAGE_SIZE))
+		return -ENOMEM;
 	return __pnuma_page_alloc(pool, lpn, node, m, ppn);
+}
+
+/**
+ * pnuma_alloc_debugfs() - the fault injection of first touches
+ * @dir: /sys/kernel/debug/pnuma
+ *
+ * fail_touch makes the allocation of a logical page's first page (a
+ * first touch, a write, fallocate()) fail as if the pool were full.
+ */
+void __init pnuma_alloc_debugfs(struct dentry *dir)
+{
+	fault_create_debugfs_attr("fail_touch", dir, &pnuma_fail_touch);
 }
 
 /* Pages found holding a logical page a newer page holds too. */

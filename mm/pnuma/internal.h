@@ -313,6 +313,7 @@ void pnuma_page_unreserve(struct pnuma_member *m, u64 ppn);
 int pnuma_page_get(struct pnuma_pool *pool, u64 lpn, int node,
 		   struct pnuma_member **m, u64 *ppn);
 int pnuma_map_build(struct pnuma_pool *pool);
+void pnuma_alloc_debugfs(struct dentry *dir);
 
 /* migrate.c */
 void pnuma_jring_init(struct pnuma_jring *ring, u64 slots);

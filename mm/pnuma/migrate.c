@@ -696,7 +696,8 @@ void pnuma_move_pages_end(struct pnuma_move_batch *b)
  * pnuma_migrate_init() - debugfs knobs of the migration engine
  *
  * /sys/kernel/debug/pnuma/: fail_copy and fail_alloc (fault injection
- * attributes); with CONFIG_PNUMA_DEBUG, the crash-test knobs of debug.c.
+ * attributes), fail_touch (alloc.c's); with CONFIG_PNUMA_DEBUG, the
+ * crash-test knobs of debug.c.
  *
  * Return: 0.
  */
@@ -706,6 +707,7 @@ int __init pnuma_migrate_init(void)
 
 	fault_create_debugfs_attr("fail_copy", dir, &pnuma_fail_copy);
 	fault_create_debugfs_attr("fail_alloc", dir, &pnuma_fail_alloc);
+	pnuma_alloc_debugfs(dir);
 	pnuma_debug_init(dir);
 	return 0;
 }
