@@ -487,4 +487,65 @@ const char *pnuma_foreign_signature(const u8 *dev, u64 dev_bytes)
 	return NULL;
 }
 
+static u32 pnuma_attr_csum(const struct pnuma_attr *attr, const u8 *uuid)
+{
+	return crc32c(crc32c(~0U, uuid, 16), attr,
+		      offsetof(struct pnuma_attr, csum));
+}
+
+/**
+ * pnuma_attr_encode() - build a slot of the pool file's attributes
+ * @info: the attributes and their sequence number
+ * @uuid: the pool's UUID
+ * @attr: the slot, checksummed
+ */
+void pnuma_attr_encode(const struct pnuma_attr_info *info, const u8 *uuid,
+		       struct pnuma_attr *attr)
+{
+	memset(attr, 0, sizeof(*attr));
+	attr->seq = cpu_to_le64(info->seq);
+	attr->mode = cpu_to_le32(info->mode & PNUMA_ATTR_MODE_MASK);
+	attr->uid = cpu_to_le32(info->uid);
+	attr->gid = cpu_to_le32(info->gid);
+	attr->csum = cpu_to_le32(pnuma_attr_csum(attr, uuid));
+}
+
+/**
+ * pnuma_attr_pick() - the newer valid slot of the pool file's attributes
+ * @slots: the %PNUMA_ATTR_SLOTS slots of a member
+ * @uuid: the pool's UUID
+ * @info: set to the valid slot of highest sequence number, if it is
+ *	higher than @info->seq (start with @info->seq 0; call once per
+ *	member to pick across members)
+ *
+ * A slot is valid if its checksum, sequence number and reserved fields
+ * are: a torn write leaves the slot it was writing invalid and the other
+ * one as it was.
+ *
+ * Return: true if @info was set.
+ */
+bool pnuma_attr_pick(const struct pnuma_attr *slots, const u8 *uuid,
+		     struct pnuma_attr_info *info)
+{
+	bool picked = false;
+	unsigned int i;
+
+	for (i = 0; i < PNUMA_ATTR_SLOTS; i++) {
+		const struct pnuma_attr *a = &slots[i];
+		u64 seq = le64_to_cpu(a->seq);
+
+		if (le32_to_cpu(a->csum) != pnuma_attr_csum(a, uuid) ||
+		    !seq || a->reserved[0] || a->reserved[1] ||
+		    le32_to_cpu(a->mode) & ~PNUMA_ATTR_MODE_MASK ||
+		    seq <= info->seq)
+			continue;
+		info->seq = seq;
+		info->mode = le32_to_cpu(a->mode);
+		info->uid = le32_to_cpu(a->uid);
+		info->gid = le32_to_cpu(a->gid);
+		picked = true;
+	}
+	return picked;
+}
+
 #include "tests/format-kunit.h"

@@ -107,6 +107,54 @@ static_assert(sizeof(struct pnuma_sb) == 256);
 #define PNUMA_STATE_CLEAN	0x4e41454c43414d50ULL	/* "PMACLEAN" */
 #define PNUMA_STATE_DIRTY	0x5954524944414d50ULL	/* "PMADIRTY" */
 
+/*
+ * The pool file's owner and mode (pnumafs), page 0 at PNUMA_ATTR_OFFSET:
+ * two slots, written in turn, each checksummed with the pool's UUID. The
+ * valid slot of highest @seq on any member holds them; none valid (a pool
+ * never given an owner: page 0 is zeroed at creation) means root, 0600.
+ * Outside the superblock, which is never rewritten, and ignored by a
+ * kernel that does not know them.
+ */
+#define PNUMA_ATTR_OFFSET	512
+#define PNUMA_ATTR_SLOTS	2
+#define PNUMA_ATTR_MODE_MASK	07777
+
+/**
+ * struct pnuma_attr - one slot of the pool file's attributes
+ * @seq: how many times they were set, 1 for the first time
+ * @mode: permission bits (%PNUMA_ATTR_MODE_MASK)
+ * @uid: owner, in the initial user namespace
+ * @gid: group, likewise
+ * @reserved: zero
+ * @csum: crc32c (seed ~0) of the pool's UUID followed by the bytes before
+ *	@csum
+ */
+struct pnuma_attr {
+	__le64 seq;
+	__le32 mode;
+	__le32 uid;
+	__le32 gid;
+	__le32 reserved[2];
+	__le32 csum;
+};
+
+static_assert(sizeof(struct pnuma_attr) == 32);
+static_assert(PNUMA_STATE_OFFSET + 8 <= PNUMA_ATTR_OFFSET);
+
+/**
+ * struct pnuma_attr_info - the pool file's attributes in CPU byte order
+ * @seq: as in &struct pnuma_attr; 0 if no slot was valid
+ * @mode: permission bits
+ * @uid: owner
+ * @gid: group
+ */
+struct pnuma_attr_info {
+	u64 seq;
+	u32 mode;
+	u32 uid;
+	u32 gid;
+};
+
 /**
  * struct pnuma_meta - persistent metadata of one data page
  * @owner: 0 if the page is free; otherwise %PNUMA_OWNER_USED ORed with
@@ -301,5 +349,9 @@ u64 pnuma_meta_tag(u64 owner, u32 gen, u32 member_index, u64 ppn);
 const char *pnuma_meta_decode(const struct pnuma_meta *meta, u32 member_index,
 			      u64 ppn, u64 logical_pages, u64 *lpn, u32 *gen);
 const char *pnuma_foreign_signature(const u8 *dev, u64 dev_bytes);
+void pnuma_attr_encode(const struct pnuma_attr_info *info, const u8 *uuid,
+		       struct pnuma_attr *attr);
+bool pnuma_attr_pick(const struct pnuma_attr *slots, const u8 *uuid,
+		     struct pnuma_attr_info *info);
 
 #endif /* _MM_PNUMA_FORMAT_H */

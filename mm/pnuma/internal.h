@@ -194,6 +194,8 @@ enum pnuma_pool_state {
  * @alloc_lock: serialises page allocation: the members' @used bitmaps and
  *	counters, metadata claims, @state_clean and insertions into @map
  * @state_clean: the members' state words say "clean"
+ * @attr: owner and mode of its pnumafs file, as its members hold them
+ *	(under @alloc_lock)
  * @map: logical page -> xa_mk_value(ppn << PNUMA_MAP_MEMBER_BITS | member)
  *	for every allocated logical page; lookups under RCU. Entries being
  *	migrated carry %PNUMA_MIGRATING. In a read-only pool, a logical page
@@ -231,6 +233,7 @@ struct pnuma_pool {
 	unsigned int users;
 	struct mutex alloc_lock;	/* serialises page allocation */
 	bool state_clean;
+	struct pnuma_attr_info attr;
 	struct xarray map;
 	struct rw_semaphore fault_lock;
 	wait_queue_head_t migrate_wq;
@@ -286,6 +289,9 @@ int pnuma_pool_stop(const char *name);
 bool pnuma_devt_in_pool(dev_t devt);
 struct pnuma_pool *pnuma_pool_find_uuid(const u8 *uuid);
 void pnuma_member_set_state(struct pnuma_member *m, u64 state);
+int pnuma_pool_set_attr(struct pnuma_pool *pool,
+			const struct pnuma_attr_info *attr);
+u64 pnuma_pool_used_pages(struct pnuma_pool *pool);
 int pnuma_read_superblocks(dev_t devt, struct pnuma_sb_pair *sbs,
 			   u64 *dev_pages, char *name);
 const char *pnuma_sb_pair_choose(const struct pnuma_sb_pair *sbs,

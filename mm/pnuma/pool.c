@@ -271,6 +271,110 @@ static int pnuma_member_setup(struct pnuma_member *m)
 	return 0;
 }
 
+/*
+ * Read @len bytes at @off of a member's device into @buf, stopping at
+ * poison instead of taking a machine check.
+ */
+static int pnuma_member_read(struct pnuma_member *m, u64 off, void *buf,
+			     size_t len)
+{
+	int id, err = 0;
+
+	id = dax_read_lock();
+	if (!dax_alive(m->dax_dev))
+		err = -ENXIO;
+	else if (copy_mc_to_kernel(buf, m->media.base + off, len))
+		err = -EIO;
+	dax_read_unlock(id);
+	return err;
+}
+
+/*
+ * The owner and mode of the pool's pnumafs file: the newest valid slot on
+ * any member. A member whose slots cannot be read is passed over: they
+ * are a convenience, never a reason to refuse a pool.
+ */
+static void pnuma_pool_read_attr(struct pnuma_pool *pool)
+{
+	struct pnuma_attr slots[PNUMA_ATTR_SLOTS];
+	struct pnuma_attr_info attr = { .mode = 0600 };
+	unsigned int i;
+
+	for (i = 0; i < pool->nr_members; i++) {
+		struct pnuma_member *m = pool->members[i];
+
+		if (pnuma_member_read(m, PNUMA_ATTR_OFFSET, slots, sizeof(slots)))
+			pr_warn("%s: owner and mode of the pool file unreadable\n",
+				m->name);
+		else
+			pnuma_attr_pick(slots, pool->uuid, &attr);
+	}
+	pool->attr = attr;
+}
+
+/**
+ * pnuma_pool_set_attr() - persist the owner and mode of the pool file
+ * @pool: the pool
+ * @attr: the new attributes; @attr->seq is ignored
+ *
+ * Written to the slot not holding the current attributes on every
+ * member, flushed, fenced: a crash leaves each member with the old or the
+ * new ones, and the newest on any member wins at assembly. Nothing is
+ * written unless every member can take it.
+ *
+ * Return: 0, -EROFS for a read-only pool, or -EIO if a member is gone or
+ * its page 0 is a known bad block.
+ */
+int pnuma_pool_set_attr(struct pnuma_pool *pool,
+			const struct pnuma_attr_info *attr)
+{
+	struct pnuma_attr_info new = *attr;
+	struct pnuma_attr slot;
+	unsigned int i;
+	int id, err = 0;
+
+	if (pool->read_only)
+		return -EROFS;
+	guard(mutex)(&pool->alloc_lock);
+	new.seq = pool->attr.seq + 1;
+	pnuma_attr_encode(&new, pool->uuid, &slot);
+	id = dax_read_lock();
+	for (i = 0; i < pool->nr_members && !err; i++)
+		if (!dax_alive(pool->members[i]->dax_dev) ||
+		    pnuma_member_page_bad(pool->members[i], 0))
+			err = -EIO;
+	if (READ_ONCE(pool->state) == PNUMA_POOL_DEAD)
+		err = -EIO;
+	for (i = 0; i < pool->nr_members && !err; i++) {
+		struct pnuma_attr *slots = pool->members[i]->media.base +
+					   PNUMA_ATTR_OFFSET;
+
+		pnuma_pm_memcpy(&slots[new.seq % PNUMA_ATTR_SLOTS], &slot,
+				sizeof(slot));
+	}
+	pnuma_pm_fence();
+	dax_read_unlock(id);
+	if (!err)
+		pool->attr = new;
+	return err;
+}
+
+/**
+ * pnuma_pool_used_pages() - data pages in use in a pool
+ * @pool: the pool
+ *
+ * Return: the sum of its members' pages in use, a snapshot.
+ */
+u64 pnuma_pool_used_pages(struct pnuma_pool *pool)
+{
+	unsigned int i;
+	u64 used = 0;
+
+	for (i = 0; i < pool->nr_members; i++)
+		used += READ_ONCE(pool->members[i]->nr_used);
+	return used;
+}
+
 /* Give the pool an id and a name, then /dev/pnumaN and its sysfs files. */
 static int pnuma_pool_publish(struct pnuma_pool *pool)
 {
@@ -283,6 +387,7 @@ static int pnuma_pool_publish(struct pnuma_pool *pool)
 		return err;
 	pool->id = id;
 	snprintf(pool->name, sizeof(pool->name), "pnuma%u", id);
+	pnuma_pool_read_attr(pool);
 	if (!pool->read_only)
 		pnuma_numa_setup(pool);
 
@@ -361,24 +466,6 @@ struct pnuma_pool *pnuma_pool_find_uuid(const u8 *uuid)
 		if (!memcmp(pool->uuid, uuid, sizeof(pool->uuid)))
 			return pool;
 	return NULL;
-}
-
-/*
- * Read @len bytes at @off of a member's device into @buf, stopping at
- * poison instead of taking a machine check.
- */
-static int pnuma_member_read(struct pnuma_member *m, u64 off, void *buf,
-			     size_t len)
-{
-	int id, err = 0;
-
-	id = dax_read_lock();
-	if (!dax_alive(m->dax_dev))
-		err = -ENXIO;
-	else if (copy_mc_to_kernel(buf, m->media.base + off, len))
-		err = -EIO;
-	dax_read_unlock(id);
-	return err;
 }
 
 /* Refuse to format over a pnuma or other recognisable superblock. */

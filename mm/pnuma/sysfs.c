@@ -142,13 +142,7 @@ static ssize_t pool_logical_pages_show(struct kobject *kobj,
 static ssize_t pool_used_pages_show(struct kobject *kobj,
 				    struct kobj_attribute *attr, char *buf)
 {
-	struct pnuma_pool *pool = to_pool(kobj);
-	unsigned int i;
-	u64 used = 0;
-
-	for (i = 0; i < pool->nr_members; i++)
-		used += READ_ONCE(pool->members[i]->nr_used);
-	return sysfs_emit(buf, "%llu\n", used);
+	return sysfs_emit(buf, "%llu\n", pnuma_pool_used_pages(to_pool(kobj)));
 }
 
 static ssize_t pool_clean_shutdown_show(struct kobject *kobj,

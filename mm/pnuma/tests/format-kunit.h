@@ -3,7 +3,7 @@
  * KUnit tests for the on-media format of mm/pnuma/format.c: superblock
  * and metadata round trips, rejection of every single-bit flip, geometry
  * of members from the smallest possible to petabytes, and recognition of
- * foreign signatures.
+ * foreign signatures; slots of the pool file's attributes.
  */
 
 #ifdef CONFIG_PNUMA_KUNIT_TEST
@@ -44,6 +44,70 @@ static void pnuma_test_sb_roundtrip(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, le32_to_cpu(sb.version), PNUMA_SB_VERSION);
 	/* fixed byte order: the magic reads "PNUMAPOL" on every CPU */
 	KUNIT_EXPECT_MEMEQ(test, &sb.magic, "PNUMAPOL", 8);
+}
+
+/*
+ * The pool file's attributes: zeroed slots (every pool before the first
+ * chmod) give nothing, the newer valid slot wins within and across
+ * members, a torn or flipped slot falls back to the other, and a slot of
+ * another pool is not taken.
+ */
+static void pnuma_test_attr_slots(struct kunit *test)
+{
+	struct pnuma_attr_info in = { .seq = 1, .mode = 0640, .uid = 1000,
+				      .gid = 100 }, out = {};
+	struct pnuma_attr slots[PNUMA_ATTR_SLOTS] = {}, other[PNUMA_ATTR_SLOTS];
+	u8 uuid[16], uuid2[16];
+	unsigned int bit, accepted = 0;
+
+	memset(uuid, 0x5a, sizeof(uuid));
+	memset(uuid2, 0x5a, sizeof(uuid2));
+	uuid2[15] ^= 1;
+	KUNIT_EXPECT_FALSE(test, pnuma_attr_pick(slots, uuid, &out));
+	KUNIT_EXPECT_EQ(test, out.seq, 0);
+
+	pnuma_attr_encode(&in, uuid, &slots[1]);
+	KUNIT_EXPECT_TRUE(test, pnuma_attr_pick(slots, uuid, &out));
+	KUNIT_EXPECT_MEMEQ(test, &in, &out, sizeof(in));
+	memset(&out, 0, sizeof(out));
+	KUNIT_EXPECT_FALSE(test, pnuma_attr_pick(slots, uuid2, &out));
+
+	/* The second change goes to the other slot; the newer one wins. */
+	in.seq = 2;
+	in.mode = 0600;
+	in.uid = 0;
+	pnuma_attr_encode(&in, uuid, &slots[0]);
+	memset(&out, 0, sizeof(out));
+	KUNIT_EXPECT_TRUE(test, pnuma_attr_pick(slots, uuid, &out));
+	KUNIT_EXPECT_MEMEQ(test, &in, &out, sizeof(in));
+
+	/* A member still holding only the older one changes nothing. */
+	memcpy(other, slots, sizeof(other));
+	memset(&other[0], 0, sizeof(other[0]));
+	KUNIT_EXPECT_FALSE(test, pnuma_attr_pick(other, uuid, &out));
+	KUNIT_EXPECT_EQ(test, out.seq, 2);
+
+	/* Every flipped bit of the newer slot leaves the older one. */
+	for (bit = 0; bit < sizeof(slots[0]) * BITS_PER_BYTE; bit++) {
+		memcpy(other, slots, sizeof(other));
+		((u8 *)&other[0])[bit / 8] ^= 1 << (bit % 8);
+		memset(&out, 0, sizeof(out));
+		KUNIT_EXPECT_TRUE(test, pnuma_attr_pick(other, uuid, &out));
+		if (out.seq == 2)
+			accepted++;
+		else
+			KUNIT_EXPECT_EQ(test, out.mode, 0640);
+	}
+	KUNIT_EXPECT_EQ(test, accepted, 0);
+
+	/* Mode bits beyond permissions are refused at decode. */
+	in.seq = 3;
+	pnuma_attr_encode(&in, uuid, &other[1]);
+	other[1].mode = cpu_to_le32(0100600);	/* S_IFREG | 0600 */
+	other[1].csum = cpu_to_le32(pnuma_attr_csum(&other[1], uuid));
+	memset(&out, 0, sizeof(out));
+	pnuma_attr_pick(other, uuid, &out);
+	KUNIT_EXPECT_NE(test, out.seq, 3);
 }
 
 static void pnuma_test_sb_every_bit_flip(struct kunit *test)
@@ -366,6 +430,7 @@ static struct kunit_case pnuma_format_test_cases[] = {
 	KUNIT_CASE(pnuma_test_meta_every_bit_flip),
 	KUNIT_CASE(pnuma_test_geometry),
 	KUNIT_CASE(pnuma_test_foreign_signatures),
+	KUNIT_CASE(pnuma_test_attr_slots),
 	{},
 };
 
