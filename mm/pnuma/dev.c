@@ -9,6 +9,7 @@
 
 #define pr_fmt(fmt) "pnuma: " fmt
 
+#include <linux/blkdev.h>
 #include <linux/dax.h>
 #include <linux/fs.h>
 #include <linux/mm.h>
@@ -17,6 +18,7 @@
 #include <linux/pagewalk.h>
 #include <linux/pnuma.h>
 #include <linux/pseudo_fs.h>
+#include <linux/rmap.h>
 #include <linux/slab.h>
 #include <linux/uio.h>
 
@@ -93,6 +95,28 @@ static vm_fault_t pnuma_fault_page(struct vm_fault *vmf,
 	return 0;
 }
 
+/*
+ * A page about to become writable in a mapping that is not MAP_SYNC is
+ * marked dirty first: fsync() writes back the CPU cache of dirty pages
+ * and write-protects them again (pnuma_file_fsync()), as fsdax does. The
+ * stores of a MAP_SYNC mapping are the program's to flush; the metadata
+ * that makes the page reachable is durable since its allocation.
+ */
+static void pnuma_mark_dirty(struct vm_fault *vmf, struct pnuma_pool *pool)
+{
+	if (!(vmf->vma->vm_flags & VM_SYNC))
+		xa_set_mark(&pool->map, vmf->pgoff, PNUMA_DIRTY);
+}
+
+static vm_fault_t pnuma_fault_mkwrite(struct vm_fault *vmf,
+				      struct pnuma_pool *pool,
+				      struct pnuma_member *m, u64 ppn)
+{
+	pnuma_mark_dirty(vmf, pool);
+	return vmf_insert_mixed_mkwrite(vmf->vma, vmf->address,
+					pnuma_data_pfn(m, ppn));
+}
+
 static vm_fault_t pnuma_fault(struct vm_fault *vmf)
 {
 	struct pnuma_pool *pool = vmf->vma->vm_file->private_data;
@@ -122,8 +146,7 @@ static vm_fault_t pnuma_fault(struct vm_fault *vmf)
 	if (!dax_alive(m->dax_dev))
 		ret = VM_FAULT_SIGBUS;
 	else if (vmf->flags & FAULT_FLAG_WRITE)
-		ret = vmf_insert_mixed_mkwrite(vmf->vma, vmf->address,
-					       pnuma_data_pfn(m, ppn));
+		ret = pnuma_fault_mkwrite(vmf, pool, m, ppn);
 	else
 		ret = vmf_insert_mixed(vmf->vma, vmf->address,
 				       pnuma_data_pfn(m, ppn));
@@ -135,8 +158,8 @@ out:
 
 /*
  * The first write through a read-only PTE. A data page just becomes
- * writable (its metadata is durable since it was allocated: MAP_SYNC
- * holds). The zero page of a page never written is replaced: the page is
+ * writable, marked dirty (its metadata is durable since it was
+ * allocated: MAP_SYNC holds). The zero page of a page never written is replaced: the page is
  * allocated here, on the writer's node, pnuma_page_get() zaps every zero
  * page mapped for it, and the write faults again, on the new page.
  */
@@ -147,8 +170,10 @@ static vm_fault_t pnuma_pfn_mkwrite(struct vm_fault *vmf)
 	u64 ppn;
 	int err;
 
-	if (!is_zero_pfn(pte_pfn(vmf->orig_pte)))
+	if (!is_zero_pfn(pte_pfn(vmf->orig_pte))) {
+		pnuma_mark_dirty(vmf, pool);
 		return 0;
+	}
 	if (vmf->pgoff >= pool->logical_pages ||
 	    READ_ONCE(pool->state) == PNUMA_POOL_DEAD)
 		return VM_FAULT_SIGBUS;
@@ -164,11 +189,19 @@ const struct vm_operations_struct pnuma_vm_ops = {
 	.pfn_mkwrite = pnuma_pfn_mkwrite,
 };
 
-static int pnuma_open(struct inode *inode, struct file *file)
+/**
+ * pnuma_file_open() - open a pool: /dev/pnumaN or its pnumafs file
+ * @pool: the pool
+ * @file: the file being opened
+ *
+ * Counts @file as a user of the pool, which cannot be stopped until it
+ * is released, and points it at the pool's shared address_space.
+ *
+ * Return: 0, -EROFS for a write open of a read-only pool, or -ENODEV if
+ * the pool is not active.
+ */
+int pnuma_file_open(struct pnuma_pool *pool, struct file *file)
 {
-	struct miscdevice *misc = file->private_data;
-	struct pnuma_pool *pool = container_of(misc, struct pnuma_pool, misc);
-
 	/* Nothing writes to a read-only pool: no page is ever allocated. */
 	if (pool->read_only && (file->f_mode & FMODE_WRITE))
 		return -EROFS;
@@ -186,7 +219,22 @@ static int pnuma_open(struct inode *inode, struct file *file)
 	return 0;
 }
 
-static int pnuma_release(struct inode *inode, struct file *file)
+static int pnuma_open(struct inode *inode, struct file *file)
+{
+	struct miscdevice *misc = file->private_data;
+
+	return pnuma_file_open(container_of(misc, struct pnuma_pool, misc),
+			       file);
+}
+
+/**
+ * pnuma_file_release() - release a file pnuma_file_open() opened
+ * @inode: its inode
+ * @file: the file
+ *
+ * Return: 0.
+ */
+int pnuma_file_release(struct inode *inode, struct file *file)
 {
 	struct pnuma_pool *pool = file->private_data;
 
@@ -197,11 +245,17 @@ static int pnuma_release(struct inode *inode, struct file *file)
 	return 0;
 }
 
-/*
+/**
+ * pnuma_file_mmap() - map logical pages of a pool
+ * @file: an open pool
+ * @vma: the new mapping
+ *
  * Shared mappings only, entirely inside the logical capacity. Unaligned
  * offsets never get here: mmap(2) rejects them with -EINVAL itself.
+ *
+ * Return: 0 or -EINVAL.
  */
-static int pnuma_mmap(struct file *file, struct vm_area_struct *vma)
+int pnuma_file_mmap(struct file *file, struct vm_area_struct *vma)
 {
 	struct pnuma_pool *pool = file->private_data;
 
@@ -215,12 +269,59 @@ static int pnuma_mmap(struct file *file, struct vm_area_struct *vma)
 	return 0;
 }
 
-static loff_t pnuma_llseek(struct file *file, loff_t offset, int whence)
+/* The first logical page from @lpn on that is not allocated. */
+static u64 pnuma_next_hole(struct pnuma_pool *pool, u64 lpn)
+{
+	XA_STATE(xas, &pool->map, lpn);
+	void *entry;
+
+	rcu_read_lock();
+	xas_for_each(&xas, entry, pool->logical_pages - 1) {
+		if (xas_retry(&xas, entry))
+			continue;
+		if (xas.xa_index != lpn)
+			break;
+		lpn++;
+		if (need_resched()) {
+			xas_pause(&xas);
+			rcu_read_unlock();
+			cond_resched();
+			rcu_read_lock();
+		}
+	}
+	rcu_read_unlock();
+	return lpn;
+}
+
+/**
+ * pnuma_file_llseek() - lseek(2) in a pool
+ * @file: an open pool
+ * @offset: as lseek(2)
+ * @whence: as lseek(2); %SEEK_DATA and %SEEK_HOLE see allocated logical
+ *	pages as data and the others as holes
+ *
+ * Return: the new position or a negative errno.
+ */
+loff_t pnuma_file_llseek(struct file *file, loff_t offset, int whence)
 {
 	struct pnuma_pool *pool = file->private_data;
+	loff_t size = pool->logical_pages << PAGE_SHIFT;
+	unsigned long lpn;
 
-	return fixed_size_llseek(file, offset, whence,
-				 pool->logical_pages << PAGE_SHIFT);
+	if (whence != SEEK_DATA && whence != SEEK_HOLE)
+		return fixed_size_llseek(file, offset, whence, size);
+	if (offset < 0 || offset >= size)
+		return -ENXIO;
+	lpn = offset >> PAGE_SHIFT;
+	if (whence == SEEK_DATA) {
+		if (!xa_find(&pool->map, &lpn, pool->logical_pages - 1,
+			     XA_PRESENT))
+			return -ENXIO;
+	} else {
+		lpn = pnuma_next_hole(pool, lpn);
+	}
+	return vfs_setpos(file, max_t(loff_t, offset, (loff_t)lpn << PAGE_SHIFT),
+			  size);
 }
 
 /*
@@ -321,24 +422,105 @@ static ssize_t pnuma_rw(struct kiocb *iocb, struct iov_iter *iter, bool write)
 	return done ?: n;
 }
 
-static ssize_t pnuma_read_iter(struct kiocb *iocb, struct iov_iter *to)
+ssize_t pnuma_file_read_iter(struct kiocb *iocb, struct iov_iter *to)
 {
 	return pnuma_rw(iocb, to, false);
 }
 
-static ssize_t pnuma_write_iter(struct kiocb *iocb, struct iov_iter *from)
+ssize_t pnuma_file_write_iter(struct kiocb *iocb, struct iov_iter *from)
 {
 	return pnuma_rw(iocb, from, true);
+}
+
+/*
+ * Write back the CPU cache of one dirty page and write-protect it in
+ * every mapping, so that the next store faults and marks it dirty again.
+ * A page being moved is left alone: the move copies what the CPU sees
+ * and flushes the copy.
+ */
+static void pnuma_writeback_page(struct pnuma_pool *pool,
+				 struct address_space *mapping, u64 lpn)
+{
+	struct vm_area_struct *vma;
+	struct pnuma_member *m;
+	unsigned long pfn;
+	u64 ppn;
+	int id;
+
+	down_read(&pool->fault_lock);
+	xa_clear_mark(&pool->map, lpn, PNUMA_DIRTY);
+	if (xa_get_mark(&pool->map, lpn, PNUMA_MIGRATING) ||
+	    pnuma_page_lookup(pool, lpn, &m, &ppn))
+		goto out;
+	id = dax_read_lock();
+	if (dax_alive(m->dax_dev)) {
+		pfn = pfn_t_to_pfn(pnuma_data_pfn(m, ppn));
+		i_mmap_lock_read(mapping);
+		vma_interval_tree_foreach(vma, &mapping->i_mmap, lpn, lpn)
+			pfn_mkclean_range(pfn, 1, lpn, vma);
+		i_mmap_unlock_read(mapping);
+		pnuma_pm_flush(pnuma_data_addr(m, ppn), PAGE_SIZE);
+	}
+	dax_read_unlock(id);
+out:
+	up_read(&pool->fault_lock);
+}
+
+/**
+ * pnuma_file_fsync() - make what was written to a pool durable
+ * @file: an open pool
+ * @start: first byte of the range
+ * @end: last byte of the range, inclusive
+ * @datasync: ignored: a pool has no metadata that fsync() would write
+ *
+ * write(2) stores bypass the CPU cache and are fenced before it returns;
+ * the metadata of every page is durable once it is allocated or moved.
+ * What a mapping that is not MAP_SYNC stored in dirty pages is written
+ * back here, then every member's region is flushed the way the pmem
+ * driver does for REQ_PREFLUSH (nvdimm_flush()).
+ *
+ * Return: 0, -EIO if the pool is dead, or what a member's flush gave.
+ */
+int pnuma_file_fsync(struct file *file, loff_t start, loff_t end,
+		     int datasync)
+{
+	struct pnuma_pool *pool = file->private_data;
+	unsigned long lpn = start >> PAGE_SHIFT;
+	unsigned long last;
+	unsigned int i;
+	int err;
+
+	if (READ_ONCE(pool->state) == PNUMA_POOL_DEAD)
+		return -EIO;
+	if (pool->read_only || start >= pool->logical_pages << PAGE_SHIFT)
+		return 0;
+	last = min_t(u64, end >> PAGE_SHIFT, pool->logical_pages - 1);
+	while (xa_find(&pool->map, &lpn, last, PNUMA_DIRTY)) {
+		pnuma_writeback_page(pool, file->f_mapping, lpn);
+		if (lpn++ == last)
+			break;
+		if (fatal_signal_pending(current))
+			return -EINTR;
+		cond_resched();
+	}
+	pnuma_pm_fence();
+	for (i = 0; i < pool->nr_members; i++) {
+		err = blkdev_issue_flush(file_bdev(pool->members[i]->bdev_file));
+		if (err)
+			return err;
+	}
+	return 0;
 }
 
 static const struct file_operations pnuma_fops = {
 	.owner		= THIS_MODULE,
 	.open		= pnuma_open,
-	.release	= pnuma_release,
-	.mmap		= pnuma_mmap,
-	.llseek		= pnuma_llseek,
-	.read_iter	= pnuma_read_iter,
-	.write_iter	= pnuma_write_iter,
+	.release	= pnuma_file_release,
+	.mmap		= pnuma_file_mmap,
+	.llseek		= pnuma_file_llseek,
+	.read_iter	= pnuma_file_read_iter,
+	.write_iter	= pnuma_file_write_iter,
+	.fsync		= pnuma_file_fsync,
 	.fop_flags	= FOP_MMAP_SYNC,
 };
 

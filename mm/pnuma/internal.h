@@ -190,7 +190,7 @@ enum pnuma_pool_state {
  *	that unmap_mapping_range() reaches every mapping of a page
  * @lock: protects @state and @users
  * @state: being set up, active, stopping, or dead (a member went away)
- * @users: open files of /dev/pnumaN
+ * @users: open files of /dev/pnumaN and of its pnumafs file
  * @alloc_lock: serialises page allocation: the members' @used bitmaps and
  *	counters, metadata claims, @state_clean and insertions into @map
  * @state_clean: the members' state words say "clean"
@@ -255,6 +255,8 @@ struct pnuma_pool {
 /* The end of a refusal's log line where a read-only assembly would do. */
 #define PNUMA_RO_HINT	"; to read it anyway: echo readonly > /sys/kernel/mm/pnuma/assemble"
 #define PNUMA_MIGRATING		XA_MARK_1
+/* Written through a mapping that is not MAP_SYNC since the last fsync(). */
+#define PNUMA_DIRTY		XA_MARK_2
 static_assert(PNUMA_MAX_MEMBERS <= 1 << PNUMA_MAP_MEMBER_BITS);
 
 /*
@@ -421,6 +423,17 @@ int pnuma_dev_init(void);
 int pnuma_dev_add(struct pnuma_pool *pool);
 void pnuma_dev_del(struct pnuma_pool *pool);
 bool pnuma_dev_kill(struct pnuma_pool *pool);
+int pnuma_file_open(struct pnuma_pool *pool, struct file *file);
+int pnuma_file_release(struct inode *inode, struct file *file);
+int pnuma_file_mmap(struct file *file, struct vm_area_struct *vma);
+loff_t pnuma_file_llseek(struct file *file, loff_t offset, int whence);
+ssize_t pnuma_file_read_iter(struct kiocb *iocb, struct iov_iter *to);
+ssize_t pnuma_file_write_iter(struct kiocb *iocb, struct iov_iter *from);
+int pnuma_file_fsync(struct file *file, loff_t start, loff_t end,
+		     int datasync);
+
+/* fs.c */
+int pnumafs_init(void);
 
 /* sysfs.c */
 int pnuma_sysfs_init(void);

@@ -1182,6 +1182,9 @@ static int __init pnuma_init(void)
 	err = pnuma_sysfs_init();
 	if (err)
 		goto err;
+	err = pnumafs_init();
+	if (err)
+		goto err;
 	err = register_reboot_notifier(&pnuma_reboot_nb);
 	if (err)
 		goto err;

@@ -2,7 +2,7 @@
 /*
  * pnuma_hostile_test: bad, malformed and racing input on every entry
  * point (the sysfs files, the sysctls' neighbours in debugfs, /dev/pnuma0
- * and its mappings, move_pages(2)), each refused with the error the
+ * and its mappings, move_pages(2), pnumafs), each refused with the error the
  * admin guide documents. Nothing here may write the media: make check
  * runs it alone in a boot and compares checksums of the NVDIMM files
  * from before and after. (pnuma_pool_test, pnuma_create_test and
@@ -11,7 +11,11 @@
 
 #include <pthread.h>
 #include <sys/ioctl.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/xattr.h>
 #include <sys/wait.h>
+#include <linux/falloc.h>
 #include <linux/mempolicy.h>
 
 #include "../kselftest_harness.h"
@@ -265,6 +269,96 @@ TEST_F(hostile, unprivileged_writers_are_refused)
 	ASSERT_EQ(pid, waitpid(pid, &status, 0));
 	ASSERT_TRUE(WIFEXITED(status));
 	EXPECT_EQ(0, WEXITSTATUS(status));
+}
+
+/*
+ * pnumafs: everything it refuses, refused with its documented error and
+ * nothing written (the size, names, fallocate modes, ranges past the
+ * end, mount options, attributes changed by someone who may not).
+ */
+TEST_F(hostile, pnumafs_refusals)
+{
+	const char *mnt = "/tmp/pnumafs-hostile", *file = "/tmp/pnumafs-hostile/" POOL;
+	off_t size = self->logical * PNUMA_PAGE;
+	static const int modes[] = {
+		FALLOC_FL_KEEP_SIZE, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE,
+		FALLOC_FL_ZERO_RANGE, FALLOC_FL_COLLAPSE_RANGE,
+		FALLOC_FL_INSERT_RANGE,
+	};
+	unsigned int i;
+	struct stat st;
+	int fd, status;
+	pid_t pid;
+
+	if (mkdir(mnt, 0755))
+		ASSERT_EQ(EEXIST, errno);
+	EXPECT_EQ(-1, mount("none", mnt, "pnumafs", 0, "size=1G"));
+	EXPECT_EQ(EINVAL, errno);
+	ASSERT_EQ(0, mount("none", mnt, "pnumafs", 0, NULL));
+	fd = open(file, O_RDWR);
+	ASSERT_LE(0, fd);
+
+	EXPECT_EQ(-1, ftruncate(fd, size + PNUMA_PAGE));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(-1, ftruncate(fd, 0));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(-1, open(file, O_WRONLY | O_TRUNC));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(-1, open(file, O_RDONLY | O_DIRECTORY));
+	EXPECT_EQ(ENOTDIR, errno);
+	for (i = 0; i < ARRAY_SIZE(modes); i++) {
+		EXPECT_EQ(-1, fallocate(fd, modes[i], 0, PNUMA_PAGE));
+		EXPECT_EQ(EOPNOTSUPP, errno) TH_LOG("mode %#x", modes[i]);
+	}
+	EXPECT_EQ(-1, fallocate(fd, 0, size, PNUMA_PAGE));
+	EXPECT_EQ(EFBIG, errno);
+	EXPECT_EQ(-1, fallocate(fd, 0, size - PNUMA_PAGE, 2 * PNUMA_PAGE));
+	EXPECT_EQ(EFBIG, errno);
+	EXPECT_EQ(-1, fallocate(fd, 0, 0, 0));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(-1, pwrite(fd, "x", 1, size));
+	EXPECT_EQ(ENOSPC, errno);
+	EXPECT_EQ(-1, lseek(fd, -1, SEEK_DATA));
+	EXPECT_EQ(ENXIO, errno);
+	EXPECT_EQ(MAP_FAILED, mmap(NULL, 2 * PNUMA_PAGE, PROT_READ, MAP_PRIVATE,
+				   fd, size - PNUMA_PAGE));
+	EXPECT_EQ(-1, fsetxattr(fd, "user.x", "y", 1, 0));
+	EXPECT_EQ(EOPNOTSUPP, errno);
+
+	EXPECT_EQ(-1, open("/tmp/pnumafs-hostile/x", O_CREAT | O_RDWR, 0600));
+	EXPECT_EQ(EPERM, errno);
+	EXPECT_EQ(-1, mkdir("/tmp/pnumafs-hostile/d", 0700));
+	EXPECT_EQ(EPERM, errno);
+	EXPECT_EQ(-1, rename(file, "/tmp/pnumafs-hostile/y"));
+	EXPECT_EQ(EPERM, errno);
+	EXPECT_EQ(-1, rename(file, "/tmp/elsewhere"));
+	EXPECT_EQ(EXDEV, errno);
+	EXPECT_EQ(-1, unlink(file));
+	EXPECT_EQ(EPERM, errno);
+	EXPECT_EQ(-1, rmdir(mnt));
+	EXPECT_EQ(EBUSY, errno);
+
+	/* Only the owner (root) may change the owner or the mode. */
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid) {
+		int bad = 0;
+
+		if (setgid(65534) || setuid(65534))
+			_exit(100);
+		bad |= (!chmod(file, 0666) || errno != EPERM) << 0;
+		bad |= (!chown(file, 65534, 65534) || errno != EPERM) << 1;
+		bad |= (open(file, O_RDONLY) >= 0 || errno != EACCES) << 2;
+		_exit(bad);
+	}
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	EXPECT_EQ(0, WEXITSTATUS(status));
+	/* Not even root turns it into something else than a regular file. */
+	EXPECT_EQ(0, fstat(fd, &st));
+	EXPECT_EQ(S_IFREG | 0600, st.st_mode);
+	EXPECT_EQ(size, st.st_size);
+	close(fd);
+	EXPECT_EQ(0, umount(mnt));
 }
 
 /* Racing: creates over a member and scans, from two threads at once. */
