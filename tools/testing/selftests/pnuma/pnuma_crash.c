@@ -59,21 +59,35 @@ static unsigned long long logical_pages(void)
 	return pnuma_sysfs_num(POOL "/%s", "logical_pages");
 }
 
-static struct record *map_record(int fd)
+/* The pool's pnumafs file, for libpmem2. */
+static int file_fd(void)
 {
-	void *p = mmap(NULL, PNUMA_PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, fd,
-		       (logical_pages() - 1) * PNUMA_PAGE);
+	int fd = pnuma_fs_open("pnuma0", O_RDWR);
 
-	if (p == MAP_FAILED)
-		ksft_exit_fail_perror("mmap the record page");
+	if (fd < 0)
+		ksft_exit_fail_perror("open the pnumafs file of pnuma0");
+	return fd;
+}
+
+/* The record page, mapped by libpmem2. */
+static struct record *map_record(struct pnuma_pm *pm)
+{
+	int fd = file_fd();
+	void *p = pnuma_pm_map(pm, fd, (logical_pages() - 1) * PNUMA_PAGE,
+			       PNUMA_PAGE);
+
+	if (!p)
+		ksft_exit_fail_msg("libpmem2: map the record page: %s\n",
+				   pmem2_errormsg());
+	close(fd);
 	return p;
 }
 
 static int start(unsigned long pages, const char *step)
 {
 	int fd = pool_fd(), cfd;
-	struct record *rec = map_record(fd);
 	struct pnuma_pm pm;
+	struct record *rec = map_record(&pm);
 	long long lpn;
 	char *map;
 
@@ -86,8 +100,6 @@ static int start(unsigned long pages, const char *step)
 	if (pnuma_write_halves(map, pages, lpn, 0xc4a5, pnuma_node_cpu(0),
 			       pnuma_node_cpu(0)))
 		ksft_exit_fail_msg("writers failed\n");
-	if (pnuma_pm_init(&pm, rec, PNUMA_PAGE))
-		ksft_exit_fail_msg("libpmem2\n");
 	*rec = (struct record){ .magic = MAGIC_START, .lpn = lpn, .pages = pages };
 	pm.persist_fn(rec, sizeof(*rec));
 
@@ -105,7 +117,8 @@ static int start(unsigned long pages, const char *step)
 static void verify(const char *expect, long replayed, long discarded)
 {
 	int fd = pool_fd(), node = strcmp(expect, "new") ? 0 : 1;
-	struct record *rec = map_record(fd);
+	struct pnuma_pm pm;
+	struct record *rec = map_record(&pm);
 	uint64_t want[WORDS];
 	unsigned long i, bad = 0, misplaced = 0;
 	char *map;
@@ -191,15 +204,13 @@ static void *storm_writer(void *arg)
 
 static int run_storm(unsigned long pages, int autonuma)
 {
-	int fd = pool_fd(), round = 0;
+	int fd = pool_fd(), ffd, round = 0;
 	struct storm s = { .pages = pages, .autonuma = autonuma };
 	pthread_t th;
 	const char *knob;
 	long long lpn;
 
-	s.rec = map_record(fd);
-	if (pnuma_pm_init(&s.rpm, s.rec, PNUMA_PAGE))
-		ksft_exit_fail_msg("libpmem2\n");
+	s.rec = map_record(&s.rpm);
 	if (s.rec->magic != MAGIC_STORM) {
 		lpn = pnuma_free_window(fd, logical_pages() - 1, pages);
 		if (lpn < 0)
@@ -209,10 +220,13 @@ static int run_storm(unsigned long pages, int autonuma)
 		s.rpm.persist_fn(s.rec, sizeof(*s.rec));
 	}
 	s.pages = s.rec->pages;
-	s.map = mmap(NULL, s.pages * PNUMA_PAGE, PROT_READ | PROT_WRITE,
-		     MAP_SHARED, fd, s.rec->lpn * PNUMA_PAGE);
-	if (s.map == MAP_FAILED || pnuma_pm_init(&s.pm, s.map, s.pages * PNUMA_PAGE))
-		ksft_exit_fail_msg("cannot map the pages\n");
+	ffd = file_fd();
+	s.map = pnuma_pm_map(&s.pm, ffd, s.rec->lpn * PNUMA_PAGE,
+			     s.pages * PNUMA_PAGE);
+	if (!s.map)
+		ksft_exit_fail_msg("libpmem2: map the pages: %s\n",
+				   pmem2_errormsg());
+	close(ffd);
 	printf("writing from pass %llu on over %lu pages, %s moving them meanwhile\n",
 	       (unsigned long long)s.rec->checkpoint + 1, s.pages,
 	       autonuma ? "NUMA balancing" : "move_pages(2)");
@@ -253,7 +267,8 @@ static int storm_word_ok(uint64_t lpn, unsigned long j, uint64_t cp, uint64_t go
 static void storm_verify(void)
 {
 	int fd = pool_fd();
-	struct record *rec = map_record(fd);
+	struct pnuma_pm pm;
+	struct record *rec = map_record(&pm);
 	unsigned long i, j, bad = 0;
 	uint64_t *map, cp;
 

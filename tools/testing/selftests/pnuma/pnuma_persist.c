@@ -61,6 +61,7 @@ static void do_write(int fd)
 	struct pnuma_pm pm;
 	long long lpn;
 	char *map, *last;
+	int ffd;
 
 	ksft_set_plan(3);
 	/* The window, below the record page. */
@@ -87,10 +88,13 @@ static void do_write(int fd)
 	ksft_test_result(!pnuma_bad_halves(fd, rec.pages, rec.lpn, rec.seed),
 			 "every byte reads back\n");
 
-	last = mmap(NULL, PNUMA_PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, fd,
-		    (logical - 1) * PNUMA_PAGE);
-	if (last == MAP_FAILED || pnuma_pm_init(&pm, last, PNUMA_PAGE))
-		ksft_exit_fail_msg("cannot map the record page\n");
+	ffd = pnuma_fs_open("pnuma0", O_RDWR);
+	last = ffd < 0 ? NULL : pnuma_pm_map(&pm, ffd, (logical - 1) * PNUMA_PAGE,
+					     PNUMA_PAGE);
+	if (!last)
+		ksft_exit_fail_msg("cannot map the record page: %s\n",
+				   ffd < 0 ? strerror(errno) : pmem2_errormsg());
+	close(ffd);
 	pm.memcpy_fn(last, &rec, sizeof(rec), 0);
 	pnuma_pm_fini(&pm);
 	ksft_test_result_pass("record of %d pages from logical page %lld persisted\n",

@@ -3,12 +3,12 @@
  * Helpers shared by the pnuma selftests: sysfs attributes of a pool,
  * move_pages(2) queries, CPU pinning, and stores persisted with libpmem2.
  *
- * libpmem2 cannot classify /dev/pnumaN (it knows files, device DAX and
- * anonymous memory), so the tests map the device themselves and describe
- * the mapping to libpmem2 with pmem2_map_from_existing() over an anonymous
- * source of the same size, asking for cache-line granularity. libpmem2
- * then hands out the memcpy and persist functions for that mapping
- * (non-temporal stores or CLWB/CLFLUSHOPT, then SFENCE).
+ * Stores are persisted the way any program using libpmem2 does: on the
+ * pool's pnumafs file (mounted on PNUMA_FS_DIR when it is not), with
+ * pmem2_source_from_fd() and pmem2_map_new() at cache-line granularity;
+ * libpmem2 hands out the memcpy and persist functions for that mapping
+ * (non-temporal stores or CLWB/CLFLUSHOPT, then SFENCE). Writers into
+ * mappings of /dev/pnumaN persist with libpmem's pmem_memcpy_persist().
  */
 #ifndef _PNUMA_UTIL_H
 #define _PNUMA_UTIL_H
@@ -26,8 +26,12 @@
 #include <string.h>
 #include <time.h>
 #include <sys/mman.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
 #include <sys/syscall.h>
 #include <unistd.h>
+#include <libpmem.h>
 #include <libpmem2.h>
 
 #define PNUMA_SYSFS	"/sys/kernel/mm/pnuma"
@@ -334,10 +338,32 @@ static inline int pnuma_node_cpu(int node)
 	return buf[0] ? atoi(buf) : -1;
 }
 
+/* Where the tests mount pnumafs, unless it is mounted there already. */
+#define PNUMA_FS_DIR	"/tmp/pnumafs"
+#define PNUMA_FS_MAGIC	0x706e6673
+
+/*
+ * Open the pnumafs file of pool @pool ("pnuma0") with @flags, mounting
+ * pnumafs on PNUMA_FS_DIR first if need be. Returns the fd or -1.
+ */
+static inline int pnuma_fs_open(const char *pool, int flags)
+{
+	char path[64];
+	struct statfs st;
+
+	if (mkdir(PNUMA_FS_DIR, 0755) && errno != EEXIST)
+		return -1;
+	if ((statfs(PNUMA_FS_DIR, &st) || st.f_type != PNUMA_FS_MAGIC) &&
+	    mount("none", PNUMA_FS_DIR, "pnumafs", 0, NULL))
+		return -1;
+	snprintf(path, sizeof(path), PNUMA_FS_DIR "/%s", pool);
+	return open(path, flags);
+}
+
 /**
- * struct pnuma_pm - libpmem2's view of a mapping of /dev/pnumaN
- * @src: anonymous source standing for the device
- * @map: the existing mapping, as libpmem2 sees it
+ * struct pnuma_pm - a mapping of a pool's pnumafs file made by libpmem2
+ * @src: the file, as libpmem2 sees it
+ * @map: the mapping
  * @memcpy_fn: copy with non-temporal or flushed stores, then fence
  * @persist_fn: flush and fence a range
  */
@@ -348,22 +374,37 @@ struct pnuma_pm {
 	pmem2_persist_fn persist_fn;
 };
 
-static inline int pnuma_pm_init(struct pnuma_pm *pm, void *addr, size_t len)
+/*
+ * Map @len bytes at @off of the pnumafs file @fd the way any libpmem2
+ * program maps a file on persistent memory: a source from the fd, a
+ * shared mapping with MAP_SYNC, cache-line granularity required. Returns
+ * the address, or NULL with pmem2_errormsg() saying why.
+ */
+static inline void *pnuma_pm_map(struct pnuma_pm *pm, int fd, off_t off,
+				 size_t len)
 {
+	struct pmem2_config *cfg = NULL;
+
 	memset(pm, 0, sizeof(*pm));
-	if (pmem2_source_from_anon(&pm->src, len))
-		return -1;
-	if (pmem2_map_from_existing(&pm->map, pm->src, addr, len,
-				    PMEM2_GRANULARITY_CACHE_LINE)) {
-		pmem2_source_delete(&pm->src);
-		return -1;
+	if (pmem2_source_from_fd(&pm->src, fd) || pmem2_config_new(&cfg) ||
+	    pmem2_config_set_required_store_granularity
+			(cfg, PMEM2_GRANULARITY_CACHE_LINE) ||
+	    pmem2_config_set_offset(cfg, off) ||
+	    pmem2_config_set_length(cfg, len) ||
+	    pmem2_map_new(&pm->map, cfg, pm->src)) {
+		if (cfg)
+			pmem2_config_delete(&cfg);
+		if (pm->src)
+			pmem2_source_delete(&pm->src);
+		return NULL;
 	}
+	pmem2_config_delete(&cfg);
 	pm->memcpy_fn = pmem2_get_memcpy_fn(pm->map);
 	pm->persist_fn = pmem2_get_persist_fn(pm->map);
-	return 0;
+	return pmem2_map_get_address(pm->map);
 }
 
-/* Forget libpmem2's view; the mapping itself stays (the caller unmaps). */
+/* Unmap what pnuma_pm_map() mapped. */
 static inline void pnuma_pm_fini(struct pnuma_pm *pm)
 {
 	if (pm->map)
@@ -388,7 +429,7 @@ static inline void pnuma_pattern(uint64_t *buf, uint64_t seed, uint64_t lpn)
  * @lpn: logical page number of @addr
  * @seed: pattern seed
  * @cpu: CPU to run on
- * @err: set if the thread could not pin itself or set up libpmem2
+ * @err: set if the thread could not pin itself
  */
 struct pnuma_writer {
 	char *addr;
@@ -404,19 +445,16 @@ static inline void *pnuma_writer_fn(void *arg)
 {
 	struct pnuma_writer *w = arg;
 	uint64_t buf[PNUMA_PAGE / sizeof(uint64_t)];
-	struct pnuma_pm pm;
 	unsigned long i;
 
-	if (pnuma_pin_cpu(w->cpu) ||
-	    pnuma_pm_init(&pm, w->addr, w->pages * PNUMA_PAGE)) {
+	if (pnuma_pin_cpu(w->cpu)) {
 		w->err = -1;
 		return NULL;
 	}
 	for (i = 0; i < w->pages; i++) {
 		pnuma_pattern(buf, w->seed, w->lpn + i);
-		pm.memcpy_fn(w->addr + i * PNUMA_PAGE, buf, PNUMA_PAGE, 0);
+		pmem_memcpy_persist(w->addr + i * PNUMA_PAGE, buf, PNUMA_PAGE);
 	}
-	pnuma_pm_fini(&pm);
 	return NULL;
 }
 
