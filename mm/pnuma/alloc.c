@@ -103,12 +103,16 @@ bool pnuma_page_bad(struct pnuma_member *m, u64 ppn)
 	return pnuma_member_page_bad(m, m->media.sb.geo.data_start + ppn);
 }
 
-/*
- * Free data pages left: neither in use nor taken out of use as bad. Read
- * without the allocation lock, the two counts may be from different
- * instants: never more than the member has.
+/**
+ * pnuma_member_room() - free data pages left in a member
+ * @m: the member
+ *
+ * Neither in use nor taken out of use as bad. Read without the
+ * allocation lock, the two counts may be from different instants.
+ *
+ * Return: the count, never more than the member has.
  */
-static u64 pnuma_member_room(struct pnuma_member *m)
+u64 pnuma_member_room(struct pnuma_member *m)
 {
 	u64 room = m->media.sb.geo.data_pages - READ_ONCE(m->nr_used) -
 		   READ_ONCE(m->nr_bad);
@@ -119,6 +123,25 @@ static u64 pnuma_member_room(struct pnuma_member *m)
 static bool pnuma_member_full(struct pnuma_member *m)
 {
 	return !pnuma_member_room(m);
+}
+
+static struct pnuma_member *__pnuma_node_member(struct pnuma_pool *pool,
+						int node, u64 keep)
+{
+	struct pnuma_member *best = NULL;
+	u64 best_free = keep;
+	unsigned int i;
+
+	for (i = 0; i < pool->nr_members; i++) {
+		struct pnuma_member *m = pool->members[i];
+		u64 free = pnuma_member_room(m);
+
+		if (m->node == node && free > best_free) {
+			best = m;
+			best_free = free;
+		}
+	}
+	return best;
 }
 
 /**
@@ -137,41 +160,59 @@ static bool pnuma_member_full(struct pnuma_member *m)
  */
 struct pnuma_member *pnuma_node_member(struct pnuma_pool *pool, int node)
 {
-	struct pnuma_member *best = NULL;
-	u64 best_free = 0;
-	unsigned int i;
-
-	for (i = 0; i < pool->nr_members; i++) {
-		struct pnuma_member *m = pool->members[i];
-		u64 free = pnuma_member_room(m);
-
-		if (m->node == node && free > best_free) {
-			best = m;
-			best_free = free;
-		}
-	}
-	return best;
+	return __pnuma_node_member(pool, node, 0);
 }
 
-/*
- * The member for a page first touched on @node: one on that node if it has
- * room, else the nearest one with room. *@fallback says it was not local.
+/**
+ * pnuma_node_any_member() - a member of a node, full or not
+ * @pool: the pool
+ * @node: the node
+ *
+ * Return: the first member of @node, or NULL if it has none.
  */
-static struct pnuma_member *pnuma_pick_member(struct pnuma_pool *pool,
-					      int node, bool *fallback)
+struct pnuma_member *pnuma_node_any_member(struct pnuma_pool *pool, int node)
 {
-	struct pnuma_member *best = pnuma_node_member(pool, node);
+	unsigned int i;
+
+	for (i = 0; i < pool->nr_members; i++)
+		if (pool->members[i]->node == node)
+			return pool->members[i];
+	return NULL;
+}
+
+/**
+ * pnuma_node_room() - free data pages on the members of a node
+ * @pool: the pool
+ * @node: the node
+ *
+ * Return: their sum, a snapshot unless &pnuma_pool.alloc_lock is held.
+ */
+u64 pnuma_node_room(struct pnuma_pool *pool, int node)
+{
+	unsigned int i;
+	u64 room = 0;
+
+	for (i = 0; i < pool->nr_members; i++)
+		if (pool->members[i]->node == node)
+			room += pnuma_member_room(pool->members[i]);
+	return room;
+}
+
+/* The nearest member to @node with more than @keep free pages, or NULL. */
+static struct pnuma_member *pnuma_nearest_member(struct pnuma_pool *pool,
+						 int node, u64 keep)
+{
+	struct pnuma_member *best = __pnuma_node_member(pool, node, keep);
 	int best_dist = INT_MAX;
 	unsigned int i;
 
-	*fallback = !best;
 	if (best)
 		return best;
 	for (i = 0; i < pool->nr_members; i++) {
 		struct pnuma_member *m = pool->members[i];
 		int dist;
 
-		if (pnuma_member_full(m))
+		if (pnuma_member_room(m) <= keep)
 			continue;
 		dist = node == NUMA_NO_NODE || m->node == NUMA_NO_NODE ?
 			INT_MAX - 1 : node_distance(node, m->node);
@@ -181,6 +222,25 @@ static struct pnuma_member *pnuma_pick_member(struct pnuma_pool *pool,
 		}
 	}
 	return best;
+}
+
+/*
+ * The member for a page first touched on @node: one on that node with
+ * room beyond the pool's reserve, else the nearest one with room beyond
+ * it; only when no member has any, one that takes a page of its reserve
+ * (a first touch never fails where the pool has a free page). *@fallback
+ * says it was not local.
+ */
+static struct pnuma_member *pnuma_pick_member(struct pnuma_pool *pool,
+					      int node, bool *fallback)
+{
+	struct pnuma_member *m;
+
+	m = pnuma_nearest_member(pool, node, pool->reserve_pages);
+	if (!m)
+		m = pnuma_nearest_member(pool, node, 0);
+	*fallback = m && m->node != node;
+	return m;
 }
 
 /* Allocate data page @ppn of @m to logical page @lpn (meta.c's protocol). */

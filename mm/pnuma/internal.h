@@ -207,6 +207,13 @@ enum pnuma_pool_state {
  * @migrate_wq: faults waiting for a page to finish moving
  * @fallback_allocs: first touches served by a member other than the one
  *	on the faulting CPU's node
+ * @reserve_pages: free data pages per member that a first touch takes
+ *	only when no member has others: room for moves in a fully allocated
+ *	pool; at most %PNUMA_RESERVE_PAGES, and no more than the members
+ *	have beyond the logical capacity
+ * @exchange_next: where the search for cold pages to move out of a full
+ *	node resumes (a hint)
+ * @exchanged: cold pages moved out of a full node to make room
  * @pages_migrated: pages moved since assembly
  * @migrate_failed: pages that could not be moved since assembly
  * @media_errors: those of them that met a media error at the source
@@ -238,6 +245,9 @@ struct pnuma_pool {
 	struct rw_semaphore fault_lock;
 	wait_queue_head_t migrate_wq;
 	atomic64_t fallback_allocs;
+	u64 reserve_pages;
+	unsigned long exchange_next;
+	atomic64_t exchanged;
 	atomic64_t pages_migrated;
 	atomic64_t migrate_failed;
 	atomic64_t media_errors;
@@ -250,6 +260,8 @@ struct pnuma_pool {
 };
 
 #define PNUMA_MAP_MEMBER_BITS	6
+/* The most a member keeps free for moves: one journal record's worth. */
+#define PNUMA_RESERVE_PAGES	PNUMA_JREC_MAX_ENTRIES
 #define PNUMA_MAP_UNREADABLE	xa_mk_value(LONG_MAX)
 
 /* The end of a refusal's log line where a read-only assembly would do. */
@@ -314,6 +326,9 @@ void *pnuma_map_entry(struct pnuma_member *m, u64 ppn);
 bool pnuma_member_page_bad(struct pnuma_member *m, u64 page);
 bool pnuma_page_bad(struct pnuma_member *m, u64 ppn);
 struct pnuma_member *pnuma_node_member(struct pnuma_pool *pool, int node);
+u64 pnuma_member_room(struct pnuma_member *m);
+u64 pnuma_node_room(struct pnuma_pool *pool, int node);
+struct pnuma_member *pnuma_node_any_member(struct pnuma_pool *pool, int node);
 int pnuma_page_reserve(struct pnuma_member *m, u64 *ppn);
 int pnuma_node_reserve(struct pnuma_pool *pool, int node,
 		       struct pnuma_member **m, u64 *ppn);
@@ -368,6 +383,7 @@ struct pnuma_mig {
 enum pnuma_migrate_reason {
 	PNUMA_MR_SYSCALL,
 	PNUMA_MR_NUMA_BALANCING,
+	PNUMA_MR_EXCHANGE,
 };
 
 int pnuma_migrate(struct pnuma_pool *pool, struct pnuma_mig *pages,
@@ -411,6 +427,7 @@ void pnuma_numa_init(struct pnuma_pool *pool);
 void pnuma_numa_setup(struct pnuma_pool *pool);
 void pnuma_numa_stop(struct pnuma_pool *pool);
 void pnuma_numa_free(struct pnuma_pool *pool);
+bool pnuma_numa_hot(struct pnuma_pool *pool, u64 lpn, int node);
 void pnuma_trace_recovery(struct pnuma_pool *pool);
 void pnuma_trace_migrate(struct pnuma_pool *pool, const struct pnuma_mig *p,
 			 enum pnuma_migrate_reason reason);

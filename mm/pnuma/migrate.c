@@ -509,6 +509,125 @@ static void pnuma_mig_member(struct pnuma_pool *pool, struct pnuma_member *src,
 	} while (n);
 }
 
+/* Is @lpn one of the pages of this move? */
+static bool pnuma_mig_has(const struct pnuma_mig *pages, unsigned int nr,
+			  u64 lpn)
+{
+	unsigned int i;
+
+	for (i = 0; i < nr; i++)
+		if (pages[i].lpn == lpn)
+			return true;
+	return false;
+}
+
+/* Logical pages looked at per search for cold pages, at most. */
+#define PNUMA_EXCHANGE_SCAN	4096
+
+/*
+ * Up to @want pages held on @node that are not hot there (by the balancing
+ * state), not moving and not among @pages, set up to move to @to in @out.
+ * The search resumes where the last one stopped and looks at no more than
+ * %PNUMA_EXCHANGE_SCAN allocated pages.
+ */
+static unsigned int pnuma_cold_pages(struct pnuma_pool *pool, int node,
+				     int to, const struct pnuma_mig *pages,
+				     unsigned int nr, struct pnuma_mig *out,
+				     unsigned int want)
+{
+	unsigned long start = READ_ONCE(pool->exchange_next), idx;
+	unsigned int n = 0, seen = 0;
+	bool wrapped = false;
+	void *entry;
+
+	idx = start;
+	for (;;) {
+		entry = xa_find(&pool->map, &idx, wrapped ? start - 1 : ULONG_MAX,
+				XA_PRESENT);
+		if (!entry) {
+			if (wrapped || !start)
+				break;
+			wrapped = true;
+			idx = 0;
+			continue;
+		}
+		if (entry != PNUMA_MAP_UNREADABLE &&
+		    pool->members[xa_to_value(entry) &
+				  (BIT(PNUMA_MAP_MEMBER_BITS) - 1)]->node == node &&
+		    !xa_get_mark(&pool->map, idx, PNUMA_MIGRATING) &&
+		    !pnuma_mig_has(pages, nr, idx) &&
+		    !pnuma_numa_hot(pool, idx, node))
+			out[n++] = (struct pnuma_mig){ .lpn = idx, .node = to };
+		if (n == want || ++seen == PNUMA_EXCHANGE_SCAN || idx == ULONG_MAX)
+			break;
+		idx++;
+	}
+	WRITE_ONCE(pool->exchange_next, idx + 1);
+	return n;
+}
+
+/*
+ * An exchange: where the pages of this move need more free pages on a
+ * node than its members have (a fully allocated pool keeps only its
+ * reserve), move that many cold pages of the node first to the member
+ * with the most room elsewhere. Each is an ordinary journalled move, so a
+ * crash between them, or in one, loses nothing: every page is whole at
+ * its old place or its new one. The pages of this move then find room;
+ * where too few cold pages could move, some get -ENOMEM as before.
+ */
+static void pnuma_make_room(struct pnuma_pool *pool, struct pnuma_mig *pages,
+			    unsigned int nr)
+{
+	struct pnuma_mig *out = NULL;
+	struct pnuma_member *m, *to;
+	unsigned int i, j, k, need;
+	u64 ppn, room;
+
+	for (i = 0; i < nr; i++) {
+		int node = pages[i].node;
+
+		for (j = 0; j < i && pages[j].node != node; j++)
+			;
+		if (j < i)
+			continue;	/* this node was seen */
+		need = 0;
+		for (j = i; j < nr; j++)
+			if (pages[j].node == node &&
+			    !pnuma_page_lookup(pool, pages[j].lpn, &m, &ppn) &&
+			    m->node != node)
+				need++;
+		room = pnuma_node_room(pool, node);
+		if (need <= room || !pnuma_node_any_member(pool, node))
+			continue;
+		need -= room;
+
+		/* Where the cold pages go: the most room off this node. */
+		to = NULL;
+		for (j = 0; j < pool->nr_members; j++) {
+			m = pool->members[j];
+			if (m->node != node && m->node != NUMA_NO_NODE &&
+			    (!to || pnuma_member_room(m) > pnuma_member_room(to)))
+				to = m;
+		}
+		if (!to || !pnuma_member_room(to))
+			continue;
+		need = min_t(u64, need, pnuma_member_room(to));
+		if (!out)
+			out = kmalloc_array(PNUMA_JREC_MAX_ENTRIES, sizeof(*out),
+					    GFP_KERNEL);
+		if (!out)
+			return;
+		k = pnuma_cold_pages(pool, node, to->node, pages, nr, out,
+				     min_t(unsigned int, need,
+					   PNUMA_JREC_MAX_ENTRIES));
+		if (k)
+			atomic64_add(pnuma_migrate(pool, out, k, NULL, true,
+						   PNUMA_MR_EXCHANGE),
+				     &pool->exchanged);
+	}
+	kfree(out);
+}
+
 /**
  * pnuma_migrate() - move logical pages to the members of given nodes
  * @pool: the pool
@@ -520,9 +639,10 @@ static void pnuma_mig_member(struct pnuma_pool *pool, struct pnuma_member *src,
  * @reason: who asked, for the pnuma_migrate tracepoint
  *
  * Each page's status ends as move_pages(2) documents it: the node it is
- * now on, or -ENOENT (never touched), -ENOMEM (no room, or no member, on
- * that node), -EACCES (mapped by another process, without @move_all),
- * -EBUSY (pinned, or being moved already), -EIO (media error) or -EROFS
+ * now on, or -ENOENT (never touched), -ENOMEM (no room on that node even
+ * after moving cold pages of it elsewhere, or no member there), -EACCES
+ * (mapped by another process, without @move_all), -EBUSY (pinned, or
+ * being moved already), -EIO (media error) or -EROFS
  * (every page of a read-only pool). Every move is crash consistent: after
  * a crash at any point, each page is found whole at its old place or at
  * its new one.
@@ -541,6 +661,8 @@ int pnuma_migrate(struct pnuma_pool *pool, struct pnuma_mig *pages,
 			pages[i].status = -EROFS;
 		return 0;
 	}
+	if (reason != PNUMA_MR_EXCHANGE)
+		pnuma_make_room(pool, pages, nr);
 	buf = kmalloc(sizeof(*buf), GFP_KERNEL);
 	for (i = 0; i < nr; i++) {
 		pnuma_mig_prepare(pool, &pages[i], mm, move_all);

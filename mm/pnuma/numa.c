@@ -20,7 +20,8 @@
  *  - kernel.numa_balancing_pmem_rate_limit_MBps bounds the pages moved
  *    into each member per second, to spare the endurance of its media;
  *  - the page moves to a member on the faulting CPU's node (the one with
- *    the most room), if there is one with room.
+ *    the most room); where they are full, a cold page of theirs moves
+ *    out first (an exchange, pnuma_migrate()).
  *
  * A page that should move is queued; a worker per pool moves the queued
  * pages in batches through the journal (pnuma_migrate()), so the faulting
@@ -384,7 +385,9 @@ int pnuma_numa_fault(struct vm_fault *vmf, pte_t pte, bool writable,
 	if (v != PNUMA_NV_MIGRATE)
 		return f.page_nid;
 
-	dst = pnuma_node_member(pool, f.this_nid);
+	/* A full node makes room by an exchange (pnuma_migrate()). */
+	dst = pnuma_node_member(pool, f.this_nid) ?:
+	      pnuma_node_any_member(pool, f.this_nid);
 	if (dst && !pnuma_numa_rate_ok(dst)) {
 		count_vm_event(PNUMA_NUMA_RATE_LIMITED);
 		atomic64_inc(&numa->rate_limited);
@@ -497,6 +500,31 @@ void pnuma_numa_setup(struct pnuma_pool *pool)
 void pnuma_numa_stop(struct pnuma_pool *pool)
 {
 	flush_work(&pool->numa.work);
+}
+
+/**
+ * pnuma_numa_hot() - is a page in use from a node, as balancing sees it?
+ * @pool: the pool
+ * @lpn: the logical page
+ * @node: the node
+ *
+ * For the choice of a cold page to move out of a full node: a page whose
+ * last hinting fault came from @node, or that is queued to move, is hot;
+ * one without a recorded fault is not.
+ *
+ * Return: true if it is hot on @node.
+ */
+bool pnuma_numa_hot(struct pnuma_pool *pool, u64 lpn, int node)
+{
+	atomic64_t *state = pnuma_numa_state(&pool->numa, lpn, false);
+	u64 v;
+
+	if (!state)
+		return false;
+	v = atomic64_read(state);
+	return (v & PNUMA_NS_QUEUED) ||
+	       ((v & PNUMA_NS_VALID) &&
+		cpupid_to_nid((int)FIELD_GET(PNUMA_NS_CPUPID, v)) == node);
 }
 
 /**

@@ -375,6 +375,24 @@ u64 pnuma_pool_used_pages(struct pnuma_pool *pool)
 	return used;
 }
 
+/*
+ * The free pages each member keeps for moves: what the members have beyond
+ * the logical capacity, shared evenly, at most %PNUMA_RESERVE_PAGES. A
+ * pool whose logical capacity takes every data page has none, and moves
+ * nothing once it is fully allocated.
+ */
+static void pnuma_pool_set_reserve(struct pnuma_pool *pool)
+{
+	u64 data_pages = 0;
+	unsigned int i;
+
+	for (i = 0; i < pool->nr_members; i++)
+		data_pages += pool->members[i]->media.sb.geo.data_pages;
+	pool->reserve_pages = data_pages <= pool->logical_pages ? 0 :
+		min_t(u64, PNUMA_RESERVE_PAGES,
+		      (data_pages - pool->logical_pages) / pool->nr_members);
+}
+
 /* Give the pool an id and a name, then /dev/pnumaN and its sysfs files. */
 static int pnuma_pool_publish(struct pnuma_pool *pool)
 {
@@ -388,6 +406,7 @@ static int pnuma_pool_publish(struct pnuma_pool *pool)
 	pool->id = id;
 	snprintf(pool->name, sizeof(pool->name), "pnuma%u", id);
 	pnuma_pool_read_attr(pool);
+	pnuma_pool_set_reserve(pool);
 	if (!pool->read_only)
 		pnuma_numa_setup(pool);
 
@@ -631,7 +650,8 @@ static int pnuma_lookup_paths(const char * const *paths, unsigned int nr,
  * @nr: how many
  * @force: overwrite pnuma or other superblocks found on them
  * @logical_pages: logical capacity in pages; 0 for the sum of the
- *	members' data pages
+ *	members' data pages less %PNUMA_RESERVE_PAGES per member (the
+ *	pages a fully allocated pool keeps free for moves)
  *
  * Return: 0 and a new /dev/pnumaN, or a negative errno with a kernel log
  * line saying why; nothing is written to any device unless every device
@@ -662,7 +682,11 @@ int pnuma_pool_create(const char * const *paths, unsigned int nr, bool force,
 		goto err_put;
 
 	generate_random_uuid(pool->uuid);
-	pool->logical_pages = logical_pages ?: data_pages;
+	/* By default, room for moves once every logical page is allocated. */
+	if (!logical_pages)
+		logical_pages = data_pages > 2 * nr * PNUMA_RESERVE_PAGES ?
+				data_pages - nr * PNUMA_RESERVE_PAGES : data_pages;
+	pool->logical_pages = logical_pages;
 	pool->clean_shutdown = true;
 	now = ktime_get_real_ns();
 	for (i = 0; i < nr; i++) {

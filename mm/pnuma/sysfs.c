@@ -165,6 +165,19 @@ static ssize_t pool_fallback_allocations_show(struct kobject *kobj,
 			  atomic64_read(&to_pool(kobj)->fallback_allocs));
 }
 
+static ssize_t pool_reserve_pages_show(struct kobject *kobj,
+				       struct kobj_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%llu\n", to_pool(kobj)->reserve_pages);
+}
+
+static ssize_t pool_exchanged_show(struct kobject *kobj,
+				   struct kobj_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%lld\n",
+			  atomic64_read(&to_pool(kobj)->exchanged));
+}
+
 static ssize_t pool_pages_migrated_show(struct kobject *kobj,
 					struct kobj_attribute *attr, char *buf)
 {
@@ -238,6 +251,10 @@ static struct kobj_attribute pool_read_only_attr =
 	__ATTR(read_only, 0444, pool_read_only_show, NULL);
 static struct kobj_attribute pool_fallback_allocations_attr =
 	__ATTR(fallback_allocations, 0444, pool_fallback_allocations_show, NULL);
+static struct kobj_attribute pool_reserve_pages_attr =
+	__ATTR(reserve_pages, 0444, pool_reserve_pages_show, NULL);
+static struct kobj_attribute pool_exchanged_attr =
+	__ATTR(exchanged, 0444, pool_exchanged_show, NULL);
 static struct kobj_attribute pool_nr_members_attr =
 	__ATTR(nr_members, 0444, pool_nr_members_show, NULL);
 static struct kobj_attribute pool_pages_migrated_attr =
@@ -307,6 +324,8 @@ static struct attribute *pnuma_pool_attrs[] = {
 	&pool_clean_shutdown_attr.attr,
 	&pool_read_only_attr.attr,
 	&pool_fallback_allocations_attr.attr,
+	&pool_reserve_pages_attr.attr,
+	&pool_exchanged_attr.attr,
 	&pool_nr_members_attr.attr,
 	&pool_pages_migrated_attr.attr,
 	&pool_migrate_failed_attr.attr,

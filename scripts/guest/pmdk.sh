@@ -4,11 +4,12 @@
 # Run in the guest by scripts/test-pnuma-pmdk (installed as pnuma-pmdk):
 # Debian's PMDK on a pool's pnumafs file. Prints TAP.
 #
-# Usage: pmdk.sh setup    a pool of 128 MiB over both members (room for
-#                         moves once PMDK has allocated all of it), a
-#                         libpmemobj pool in its file made by pmempool,
-#                         transactions from node 0, then the same program
-#                         on node 1 with NUMA balancing on: pages move
+# Usage: pmdk.sh setup    a pool over both members, a libpmemobj pool in
+#                         its file made by pmempool (which allocates all
+#                         of it), transactions from node 0; on the full
+#                         pool, move_pages(2) both ways, then the same
+#                         program on node 1 with NUMA balancing on: pages
+#                         move, cold ones out to make room
 #        pmdk.sh verify N after power cut N: pmempool check and the
 #                         program's own check
 #        pmdk.sh load     the workload on node 1 with NUMA balancing on
@@ -63,6 +64,14 @@ balancing_on()
 	echo 500 >/sys/kernel/debug/sched/numa_balancing/scan_period_max_ms
 }
 
+# The pool stays fully allocated: pmemobj_create() fallocated all of it.
+full()
+{
+	used=$(cat $POOL/used_pages)
+	logical=$(cat $POOL/logical_pages)
+	tap $((used != logical)) "the pool is fully allocated: $used of $logical logical pages"
+}
+
 verify()
 {
 	check "$1: pnuma_pmemobj verify (pmemobj_check, every committed operation, no aborted one)" \
@@ -72,8 +81,9 @@ verify()
 
 case $1 in
 setup)
-	echo "size=128M /dev/pmem0 /dev/pmem1" >/sys/kernel/mm/pnuma/create
-	tap $? "a pool of 128 MiB over both members"
+	echo "/dev/pmem0 /dev/pmem1" >/sys/kernel/mm/pnuma/create
+	tap $? "a pool over both members, of the default size"
+	echo "# $(cat $POOL/logical_pages) logical pages; each member keeps $(cat $POOL/reserve_pages) free for moves"
 	mount_it
 	tap $? "mount -t pnumafs none $MNT"
 	check "pmempool create obj over the pool's file, from node 0" \
@@ -82,9 +92,15 @@ setup)
 		numactl --cpunodebind=0 "$P" create "$F" 42
 	check "5000 transactions from node 0 (inserts, deletes, aborts)" \
 		numactl --cpunodebind=0 "$P" run "$F" 5000
-	on1=$(cat $POOL/members/1/used_pages)
-	tap $((on1 != 0)) "every page PMDK allocated is on node 0 (node 1: $on1)"
+	full
 	verify "after node 0"
+
+	# A full pool still moves: each page moved in needs a cold page out.
+	check "move_pages(2) of 256 pages to node 1 on the full pool" \
+		"$P" move "$F" 1 256
+	check "move_pages(2) of 256 pages to node 0 on the full pool" \
+		"$P" move "$F" 0 256
+	full
 
 	balancing_on
 	tap $? "NUMA balancing of pnuma pages on"
@@ -92,8 +108,8 @@ setup)
 	timeout -s KILL 20 numactl --cpunodebind=1 "$P" loop "$F" >/tmp/loop.log
 	tail -n 1 /tmp/loop.log | sed 's/^/# /'
 	moved=$(($(cat $POOL/numa/pages_migrated) - before))
-	on1=$(cat $POOL/members/1/used_pages)
-	tap $((moved == 0 || on1 == 0)) "the program on node 1 for 20 s: NUMA balancing moved $moved pages; node 1 holds $on1"
+	tap $((moved == 0)) "the program on node 1 for 20 s: NUMA balancing moved $moved pages, $(cat $POOL/exchanged) cold pages moved out to make room"
+	full
 	verify "after balancing and a kill -9"
 	;;
 verify)

@@ -14,7 +14,8 @@
  * @src_nid: the node it was on, or -1 if it was never touched
  * @dst_nid: the node it was to move to
  * @result: @dst_nid if it is there now, else a negative errno
- * @reason: 0 for move_pages(2), 1 for NUMA balancing
+ * @reason: 0 for move_pages(2), 1 for NUMA balancing, 2 for a cold page
+ *	moved out of a full node to make room for those
  */
 TRACE_EVENT(pnuma_migrate,
 
@@ -46,7 +47,8 @@ TRACE_EVENT(pnuma_migrate,
 		  __entry->dst_nid, __entry->result,
 		  __print_symbolic(__entry->reason,
 				   { 0, "move_pages" },
-				   { 1, "numa_balancing" }))
+				   { 1, "numa_balancing" },
+				   { 2, "exchange" }))
 );
 
 /**

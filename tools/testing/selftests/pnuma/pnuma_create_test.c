@@ -89,9 +89,14 @@ TEST_F(create, pool_over_both_nodes)
 				      PNUMA_SYSFS "/pnuma0/members/1/device"));
 	EXPECT_STREQ("pmem1", dev);
 	EXPECT_EQ(0, pnuma_sysfs_num(PNUMA_SYSFS "/%s/used_pages", "pnuma0"));
-	/* logical capacity defaults to the data pages of the members */
+	/*
+	 * The logical capacity defaults to the data pages of the members
+	 * less the 64 each keeps free for moves in a full pool.
+	 */
+	EXPECT_EQ(64, pnuma_sysfs_num(PNUMA_SYSFS "/%s/reserve_pages", "pnuma0"));
 	EXPECT_EQ(pnuma_sysfs_num(PNUMA_SYSFS "/pnuma0/members/0/%s", "capacity_pages") +
-		  pnuma_sysfs_num(PNUMA_SYSFS "/pnuma0/members/1/%s", "capacity_pages"),
+		  pnuma_sysfs_num(PNUMA_SYSFS "/pnuma0/members/1/%s", "capacity_pages") -
+		  2 * 64,
 		  pnuma_sysfs_num(PNUMA_SYSFS "/%s/logical_pages", "pnuma0"));
 }
 
@@ -300,14 +305,18 @@ TEST_F_TIMEOUT(create, copy_failure_in_a_batch_keeps_every_page_once, 900)
 	}
 	EXPECT_EQ(0, pnuma_bad_halves(fd, SETS * N, 0, 0x600d));
 
-	/* Fill member 1 (node 1) with first touches from node 1. */
+	/*
+	 * Fill member 1 (node 1) with first touches from node 1, up to the
+	 * free pages it keeps for moves (member 0 has others).
+	 */
 	used0 = member_used(0);
 	used1 = member_used(1);
-	cap1 = pnuma_sysfs_num(PNUMA_SYSFS "/pnuma0/members/1/%s", "capacity_pages");
+	cap1 = pnuma_sysfs_num(PNUMA_SYSFS "/pnuma0/members/1/%s", "capacity_pages") -
+	       pnuma_sysfs_num(PNUMA_SYSFS "/%s/reserve_pages", "pnuma0");
 	ASSERT_LT(used1, cap1);
 	lpn = SETS * N;
 	munmap(map, SETS * N * PNUMA_PAGE);
-	map = mmap(NULL, (cap1 - used1) * PNUMA_PAGE, PROT_READ | PROT_WRITE,
+	map = mmap(NULL, (cap1 - used1 + 1) * PNUMA_PAGE, PROT_READ | PROT_WRITE,
 		   MAP_SHARED, fd, lpn * PNUMA_PAGE);
 	ASSERT_NE(MAP_FAILED, map);
 	ASSERT_EQ(0, pnuma_pin_cpu(pnuma_node_cpu(1)));
@@ -316,7 +325,11 @@ TEST_F_TIMEOUT(create, copy_failure_in_a_batch_keeps_every_page_once, 900)
 	EXPECT_EQ(cap1, member_used(1));
 	EXPECT_EQ(used0, member_used(0));
 	EXPECT_EQ(0, pnuma_bad_halves(fd, SETS * N, 0, 0x600d));
-	munmap(map, (cap1 - used1) * PNUMA_PAGE);
+	/* The next one goes to member 0, which has room beyond its reserve. */
+	map[i * PNUMA_PAGE] = 0x5a;
+	EXPECT_EQ(cap1, member_used(1));
+	EXPECT_EQ(used0 + 1, member_used(0));
+	munmap(map, (cap1 - used1 + 1) * PNUMA_PAGE);
 	close(fd);
 }
 

@@ -35,6 +35,10 @@
  *	move the file's pages between nodes 0 and 1 with move_pages(2)
  *	(MPOL_MF_MOVE_ALL), 64 at a time, until killed, while another
  *	process runs the workload: no PMDK here.
+ *   pnuma_pmemobj move PATH NODE N
+ *	move_pages(2) the first N pages of the file that are not on NODE to
+ *	NODE in one call; prints "pnuma_pmemobj: move: M of N moved" and
+ *	exits 0 only if every one did.
  *
  * The pool holds a hash map (a fixed power-of-two array of buckets,
  * chained) from 64-bit keys to records of key, sequence number, 64 bytes
@@ -173,6 +177,7 @@ static noreturn void print_usage(void)
 		"       " PROG " verify PATH\n"
 		"       " PROG " bench PATH NOPS\n"
 		"       " PROG " storm PATH\n"
+		"       " PROG " move PATH NODE N\n"
 		"SEED defaults to 1.\n"
 		"PATH must exist with its size set (16 MiB at least); create\n"
 		"makes it a pool.\n"
@@ -1085,6 +1090,41 @@ static noreturn void cmd_storm(void)
 	}
 }
 
+static int cmd_move(int node, size_t want)
+{
+	size_t pages = pool_size / 4096, i, n = 0, moved = 0;
+	void **addrs = calloc(want, sizeof(*addrs));
+	int *nodes = calloc(want, sizeof(*nodes));
+	int *status = calloc(want, sizeof(*status));
+	char *map;
+	int fd;
+
+	fd = open(path, O_RDONLY);
+	if (fd < 0 || !addrs || !nodes || !status)
+		fail("%s: %s", path, strerror(errno));
+	map = mmap(NULL, pool_size, PROT_READ, MAP_SHARED, fd, 0);
+	if (map == MAP_FAILED)
+		fail("%s: mmap: %s", path, strerror(errno));
+	for (i = 0; i < pages && n < want; i++) {
+		void *a = map + i * 4096;
+		int st;
+
+		if (syscall(SYS_move_pages, 0, 1, &a, NULL, &st, 0))
+			fail("move_pages: %s", strerror(errno));
+		if (st >= 0 && st != node) {
+			addrs[n] = a;
+			nodes[n++] = node;
+		}
+	}
+	if (n && syscall(SYS_move_pages, 0, n, addrs, nodes, status,
+			 MPOL_MF_MOVE_ALL))
+		fail("move_pages: %s", strerror(errno));
+	for (i = 0; i < n; i++)
+		moved += status[i] == node;
+	printf(PROG ": move: %zu of %zu moved\n", moved, want);
+	return moved == want ? 0 : 1;
+}
+
 int main(int argc, char **argv)
 {
 	uint64_t n = DEFAULT_SEED;
@@ -1128,6 +1168,14 @@ int main(int argc, char **argv)
 		stat_pool_file();
 		cmd_bench(n);
 		return 0;
+	}
+	if (!strcmp(cmd, "move") && argc == 5) {
+		uint64_t node;
+
+		if (parse_u64(argv[3], &node) || parse_u64(argv[4], &n) || !n)
+			print_usage();
+		stat_pool_file();
+		return cmd_move((int)node, n);
 	}
 	if (!strcmp(cmd, "storm") && argc == 3) {
 		stat_pool_file();
