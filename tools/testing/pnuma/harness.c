@@ -555,6 +555,27 @@ static void scenario_two(struct scenario_ctx *sc, const char **bug)
 	scenario_end(sc, &ec);
 }
 
+/*
+ * An exchange (pnuma_make_room()): member 1 has no free page, so its cold
+ * logical page 1 moves out to member 0 first, then the hot logical page 0
+ * moves from member 0 into the page that move freed: two chained records,
+ * one in each journal, the second reusing the first one's source.
+ */
+static void scenario_exchange(struct scenario_ctx *sc, const char **bug)
+{
+	struct pnuma_jmove out = { 1, 0, 4, 2, 0 }, in = { 0, 0, 0, 2, 1 };
+	struct pnuma_jtxn to, ti;
+	struct enum_ctx ec;
+
+	scenario_begin(sc, "exchange", bug[0], bug[0] ? atoi(bug[1]) : 0,
+		       bug[2], bug[2] ? atoi(bug[3]) : 0, &ec);
+	txn_init(&sc->base, &to, 1, 5, &out, 1);
+	run_txn(sc->base.sim, &to);
+	txn_init(&sc->base, &ti, 0, 9, &in, 1);
+	run_txn(sc->base.sim, &ti);
+	scenario_end(sc, &ec);
+}
+
 struct scenario {
 	const char *name;
 	const char *title;
@@ -566,6 +587,8 @@ static const struct scenario scenarios[] = {
 	{ "batch", "four pages moved in one record", scenario_batch },
 	{ "touch", "a move interleaved with first touches", scenario_touch },
 	{ "two", "moves in two journals at once", scenario_two },
+	{ "exchange", "an exchange: a cold page out, then a hot page into its place",
+	  scenario_exchange },
 };
 
 /*
