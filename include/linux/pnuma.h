@@ -45,7 +45,8 @@ extern const struct vm_operations_struct pnuma_vm_ops;
  * vma_is_pnuma() - Does a VMA map a pnuma pool?
  * @vma: the VMA
  *
- * Return: true for mappings of /dev/pnumaN.
+ * Return: true for shared mappings of /dev/pnumaN or of a pool's pnumafs
+ * file.
  */
 static inline bool vma_is_pnuma(const struct vm_area_struct *vma)
 {
@@ -104,7 +105,7 @@ static inline bool pnuma_balancing_enabled(void)
  * pnuma_vma_balanced() - Should NUMA balancing scan this VMA as pnuma's?
  * @vma: the VMA
  *
- * Return: true for mappings of /dev/pnumaN while numa_balancing_pmem is 1.
+ * Return: true for pnuma mappings while numa_balancing_pmem is 1.
  */
 static inline bool pnuma_vma_balanced(const struct vm_area_struct *vma)
 {

@@ -441,7 +441,7 @@ int pnuma_page_get(struct pnuma_pool *pool, u64 lpn, int node,
 	if (err != -ENOENT)
 		return err;
 	if (should_fail(&pnuma_fail_touch, PAGE_SIZE))
-		return -ENOMEM;
+		return -ENOSPC;
 	return __pnuma_page_alloc(pool, lpn, node, m, ppn);
 }
 

@@ -56,9 +56,8 @@ static struct file_system_type pnuma_fs_type = {
  * VM_FAULT_SIGBUS where the VMA may not map the zero page
  * (vm_mixed_zeropage_allowed()) or the pool died.
  */
-static vm_fault_t pnuma_fault_hole(struct vm_fault *vmf,
-				   struct pnuma_pool *pool,
-				   struct pnuma_member **m, u64 *ppn)
+vm_fault_t pnuma_fault_hole(struct vm_fault *vmf, struct pnuma_pool *pool,
+			    struct pnuma_member **m, u64 *ppn)
 {
 	int err;
 
@@ -96,25 +95,25 @@ static vm_fault_t pnuma_fault_page(struct vm_fault *vmf,
 }
 
 /*
- * A page about to become writable in a mapping that is not MAP_SYNC is
- * marked dirty first: fsync() writes back the CPU cache of dirty pages
- * and write-protects them again (pnuma_file_fsync()), as fsdax does. The
- * stores of a MAP_SYNC mapping are the program's to flush; the metadata
- * that makes the page reachable is durable since its allocation.
+ * A page made writable in a mapping that is not MAP_SYNC is marked dirty
+ * once its PTE is writable: fsync() clears the mark, then write-protects
+ * the page everywhere and writes back its CPU cache (pnuma_file_fsync()),
+ * as fsdax does. A mark set before fsync clears it is for a PTE already
+ * writable, which fsync write-protects; one set after survives for the
+ * next fsync. The stores of a MAP_SYNC mapping are the program's to
+ * flush; the metadata that makes the page reachable is durable since its
+ * allocation.
  */
-static void pnuma_mark_dirty(struct vm_fault *vmf, struct pnuma_pool *pool)
-{
-	if (!(vmf->vma->vm_flags & VM_SYNC))
-		xa_set_mark(&pool->map, vmf->pgoff, PNUMA_DIRTY);
-}
-
 static vm_fault_t pnuma_fault_mkwrite(struct vm_fault *vmf,
 				      struct pnuma_pool *pool,
 				      struct pnuma_member *m, u64 ppn)
 {
-	pnuma_mark_dirty(vmf, pool);
-	return vmf_insert_mixed_mkwrite(vmf->vma, vmf->address,
-					pnuma_data_pfn(m, ppn));
+	vm_fault_t ret = vmf_insert_mixed_mkwrite(vmf->vma, vmf->address,
+						  pnuma_data_pfn(m, ppn));
+
+	if (!(ret & VM_FAULT_ERROR) && !(vmf->vma->vm_flags & VM_SYNC))
+		xa_set_mark(&pool->map, vmf->pgoff, PNUMA_DIRTY);
+	return ret;
 }
 
 static vm_fault_t pnuma_fault(struct vm_fault *vmf)
@@ -157,11 +156,12 @@ out:
 }
 
 /*
- * The first write through a read-only PTE. A data page just becomes
- * writable, marked dirty (its metadata is durable since it was
- * allocated: MAP_SYNC holds). The zero page of a page never written is replaced: the page is
- * allocated here, on the writer's node, pnuma_page_get() zaps every zero
- * page mapped for it, and the write faults again, on the new page.
+ * The first write through a read-only PTE. A data page becomes writable
+ * and is marked dirty, through the fault path (its metadata is durable
+ * since it was allocated: MAP_SYNC holds). The zero page of a page never
+ * written is replaced: the page is allocated here, on the writer's node,
+ * pnuma_page_get() zaps every zero page mapped for it, and the write
+ * faults again, on the new page.
  */
 static vm_fault_t pnuma_pfn_mkwrite(struct vm_fault *vmf)
 {
@@ -170,10 +170,9 @@ static vm_fault_t pnuma_pfn_mkwrite(struct vm_fault *vmf)
 	u64 ppn;
 	int err;
 
-	if (!is_zero_pfn(pte_pfn(vmf->orig_pte))) {
-		pnuma_mark_dirty(vmf, pool);
-		return 0;
-	}
+	/* A data page: made writable and marked dirty, as by a write fault. */
+	if (!is_zero_pfn(pte_pfn(vmf->orig_pte)))
+		return pnuma_fault(vmf);
 	if (vmf->pgoff >= pool->logical_pages ||
 	    READ_ONCE(pool->state) == PNUMA_POOL_DEAD)
 		return VM_FAULT_SIGBUS;
@@ -245,6 +244,21 @@ int pnuma_file_release(struct inode *inode, struct file *file)
 	return 0;
 }
 
+/*
+ * MAP_SYNC needs every member's stores to be durable once flushed from
+ * the CPU, as fsdax asks of its device (daxdev_mapping_supported()):
+ * not so for virtio-pmem, whose host must be asked to flush.
+ */
+static bool pnuma_pool_synchronous(struct pnuma_pool *pool)
+{
+	unsigned int i;
+
+	for (i = 0; i < pool->nr_members; i++)
+		if (!dax_synchronous(pool->members[i]->dax_dev))
+			return false;
+	return true;
+}
+
 /**
  * pnuma_file_mmap() - map logical pages of a pool
  * @file: an open pool
@@ -253,7 +267,8 @@ int pnuma_file_release(struct inode *inode, struct file *file)
  * Shared mappings only, entirely inside the logical capacity. Unaligned
  * offsets never get here: mmap(2) rejects them with -EINVAL itself.
  *
- * Return: 0 or -EINVAL.
+ * Return: 0, -EINVAL, or -EOPNOTSUPP for MAP_SYNC over a member that is
+ * not synchronous.
  */
 int pnuma_file_mmap(struct file *file, struct vm_area_struct *vma)
 {
@@ -264,6 +279,8 @@ int pnuma_file_mmap(struct file *file, struct vm_area_struct *vma)
 	if (vma->vm_pgoff >= pool->logical_pages ||
 	    vma_pages(vma) > pool->logical_pages - vma->vm_pgoff)
 		return -EINVAL;
+	if ((vma->vm_flags & VM_SYNC) && !pnuma_pool_synchronous(pool))
+		return -EOPNOTSUPP;
 	vma->vm_ops = &pnuma_vm_ops;
 	vm_flags_set(vma, VM_DONTEXPAND);
 	return 0;
@@ -397,6 +414,10 @@ static ssize_t pnuma_rw(struct kiocb *iocb, struct iov_iter *iter, bool write)
 	loff_t pos = iocb->ki_pos;
 	ssize_t done = 0, n = 0;
 
+	/* The size never changes: appending finds no room. */
+	if (write && (iocb->ki_flags & IOCB_APPEND))
+		pos = end;
+
 	if (READ_ONCE(pool->state) == PNUMA_POOL_DEAD)
 		return -EIO;
 	if (pos >= end)
@@ -427,19 +448,21 @@ ssize_t pnuma_file_read_iter(struct kiocb *iocb, struct iov_iter *to)
 	return pnuma_rw(iocb, to, false);
 }
 
+/* O_SYNC, O_DSYNC and RWF_DSYNC writes end with what fsync() does. */
 ssize_t pnuma_file_write_iter(struct kiocb *iocb, struct iov_iter *from)
 {
-	return pnuma_rw(iocb, from, true);
+	return generic_write_sync(iocb, pnuma_rw(iocb, from, true));
 }
 
 /*
  * Write back the CPU cache of one dirty page and write-protect it in
  * every mapping, so that the next store faults and marks it dirty again.
- * A page being moved is left alone: the move copies what the CPU sees
- * and flushes the copy.
+ * A page being moved is waited for: a move that fails leaves the source,
+ * whose cache is written back then; one that commits copied what the CPU
+ * saw and flushed the copy.
  */
-static void pnuma_writeback_page(struct pnuma_pool *pool,
-				 struct address_space *mapping, u64 lpn)
+static int pnuma_writeback_page(struct pnuma_pool *pool,
+				struct address_space *mapping, u64 lpn)
 {
 	struct vm_area_struct *vma;
 	struct pnuma_member *m;
@@ -448,9 +471,10 @@ static void pnuma_writeback_page(struct pnuma_pool *pool,
 	int id;
 
 	down_read(&pool->fault_lock);
+	if (pnuma_page_wait(pool, lpn))
+		return -EINTR;
 	xa_clear_mark(&pool->map, lpn, PNUMA_DIRTY);
-	if (xa_get_mark(&pool->map, lpn, PNUMA_MIGRATING) ||
-	    pnuma_page_lookup(pool, lpn, &m, &ppn))
+	if (pnuma_page_lookup(pool, lpn, &m, &ppn))
 		goto out;
 	id = dax_read_lock();
 	if (dax_alive(m->dax_dev)) {
@@ -464,6 +488,7 @@ static void pnuma_writeback_page(struct pnuma_pool *pool,
 	dax_read_unlock(id);
 out:
 	up_read(&pool->fault_lock);
+	return 0;
 }
 
 /**
@@ -496,14 +521,16 @@ int pnuma_file_fsync(struct file *file, loff_t start, loff_t end,
 		return 0;
 	last = min_t(u64, end >> PAGE_SHIFT, pool->logical_pages - 1);
 	while (xa_find(&pool->map, &lpn, last, PNUMA_DIRTY)) {
-		pnuma_writeback_page(pool, file->f_mapping, lpn);
+		if (pnuma_writeback_page(pool, file->f_mapping, lpn) ||
+		    fatal_signal_pending(current))
+			return -EINTR;
 		if (lpn++ == last)
 			break;
-		if (fatal_signal_pending(current))
-			return -EINTR;
 		cond_resched();
 	}
 	pnuma_pm_fence();
+	if (READ_ONCE(pool->state) == PNUMA_POOL_DEAD)
+		return -EIO;
 	for (i = 0; i < pool->nr_members; i++) {
 		err = blkdev_issue_flush(file_bdev(pool->members[i]->bdev_file));
 		if (err)
@@ -602,7 +629,7 @@ bool pnuma_dev_kill(struct pnuma_pool *pool)
 	spin_unlock(&pool->lock);
 	/* Under the lock: pnuma_dev_del() drops the inode under it too. */
 	if (pool->inode)
-		unmap_mapping_range(pool->inode->i_mapping, 0, 0, 1);
+		unmap_mapping_range(pool->inode->i_mapping, 0, 0, 0);
 	up_write(&pool->fault_lock);
 	return killed;
 }

@@ -5,8 +5,10 @@
  * Every member of a pool (an fsdax persistent-memory namespace) is laid
  * out in 4 KiB pages:
  *
- *   page 0                  superblock (struct pnuma_sb, checksummed) and,
- *                           at PNUMA_STATE_OFFSET, the clean-shutdown word
+ *   page 0                  superblock (struct pnuma_sb, checksummed),
+ *                           at PNUMA_STATE_OFFSET the clean-shutdown word,
+ *                           at PNUMA_ATTR_OFFSET the pool file's owner and
+ *                           mode (two checksummed slots)
  *   journal_start ...       the redo journal: a ring of 64-byte slots
  *   meta_start ...          one struct pnuma_meta per data page
  *   data_start ...          data pages (2 MiB aligned on members >= 32 MiB)
@@ -14,7 +16,8 @@
  *
  * All fields are little endian. Only aligned 8-byte stores are atomic on
  * the media, so every field that changes after format time is one 8-byte
- * word. This header and format.c use nothing but fixed-size types, byte
+ * word, but for the owner and mode, which alternate between two slots
+ * each checked by its crc32c. This header and format.c use nothing but fixed-size types, byte
  * order helpers and crc32c, so that they also build in userspace.
  */
 #ifndef _MM_PNUMA_FORMAT_H

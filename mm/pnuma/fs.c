@@ -20,12 +20,10 @@
 
 #include <linux/dax.h>
 #include <linux/fs.h>
+#include <linux/fs_context.h>
 #include <linux/highmem.h>
 #include <linux/mm.h>
-#include <linux/fs_context.h>
-#include <linux/namei.h>
 #include <linux/pagemap.h>
-#include <linux/slab.h>
 #include <linux/splice.h>
 #include <linux/statfs.h>
 
@@ -38,12 +36,6 @@
 static struct pnuma_pool *pnumafs_pool(const struct inode *inode)
 {
 	return S_ISREG(inode->i_mode) ? inode->i_private : NULL;
-}
-
-/* Is @pool still the pool published under its id? */
-static bool pnumafs_published(struct pnuma_pool *pool)
-{
-	return xa_load(&pnuma_pools, pool->id) == pool;
 }
 
 static int pnumafs_open(struct inode *inode, struct file *file)
@@ -59,9 +51,10 @@ static int pnumafs_open(struct inode *inode, struct file *file)
 /*
  * fallocate(2) mode 0 allocates every logical page of the range that is
  * not allocated yet, on the caller's node as a first touch would, zeroed
- * and durable. A failure part-way leaves the pages allocated so far, as
- * on other file systems. The size never changes: a range past it is
- * -EFBIG; every other mode is -EOPNOTSUPP.
+ * and durable. A failure part-way (-ENOSPC for a full pool, -EIO for a
+ * dead one) leaves the pages allocated so far, as on other file systems.
+ * The size never changes: a range past it is -EFBIG; every other mode is
+ * -EOPNOTSUPP.
  */
 static long pnumafs_fallocate(struct file *file, int mode, loff_t offset,
 			      loff_t len)
@@ -90,7 +83,7 @@ static long pnumafs_fallocate(struct file *file, int mode, loff_t offset,
 			err = -EINTR;
 		cond_resched();
 	}
-	return err == -ENOMEM ? -ENOSPC : err;
+	return err == -ENXIO ? -EIO : err;
 }
 
 /*
@@ -118,23 +111,34 @@ static vm_fault_t pnumafs_private_fault(struct vm_fault *vmf)
 	if (READ_ONCE(pool->state) == PNUMA_POOL_DEAD)
 		goto out;
 	err = pnuma_page_lookup(pool, vmf->pgoff, &m, &ppn);
-	if (err && err != -ENOENT)
+	if (err == -ENOENT && vmf->cow_page) {
+		m = NULL;
+	} else if (err == -ENOENT) {
+		/* The zero page, under the lock an allocation unmaps it under. */
+		ret = pnuma_fault_hole(vmf, pool, &m, &ppn);
+		if (ret)
+			goto out;
+	} else if (err) {
 		goto out;
+	}
 
 	id = dax_read_lock();
 	if (m && !dax_alive(m->dax_dev)) {
 		ret = VM_FAULT_SIGBUS;
 	} else if (vmf->cow_page) {
-		dst = kmap_local_page(vmf->cow_page);
-		if (!m)
-			clear_page(dst);
-		ret = m && copy_mc_to_kernel(dst, pnuma_data_addr(m, ppn),
-					     PAGE_SIZE) ? VM_FAULT_SIGBUS : 0;
-		kunmap_local(dst);
+		ret = 0;
+		if (!m) {
+			clear_user_highpage(vmf->cow_page, vmf->address);
+		} else {
+			dst = kmap_local_page(vmf->cow_page);
+			if (copy_mc_to_kernel(dst, pnuma_data_addr(m, ppn),
+					      PAGE_SIZE))
+				ret = VM_FAULT_SIGBUS;
+			kunmap_local(dst);
+		}
 	} else {
-		ret = vmf_insert_mixed(vmf->vma, vmf->address, m ?
-				pnuma_data_pfn(m, ppn) :
-				pfn_to_pfn_t(my_zero_pfn(vmf->address)));
+		ret = vmf_insert_mixed(vmf->vma, vmf->address,
+				       pnuma_data_pfn(m, ppn));
 	}
 	dax_read_unlock(id);
 out:
@@ -183,42 +187,53 @@ static const struct file_operations pnumafs_file_fops = {
  * chmod and chown are kept on the members, so that an operator can give
  * a pool to one service account for good; the size can only be "changed"
  * to what it is (O_TRUNC, ftruncate to another size: -EINVAL, nothing
- * changed); times live in memory only.
+ * changed). Times are not kept: the inode goes once unused, and comes
+ * back with the pool's creation time.
  */
 static int pnumafs_setattr(struct mnt_idmap *idmap, struct dentry *dentry,
 			   struct iattr *iattr)
 {
 	struct inode *inode = d_inode(dentry);
-	struct pnuma_pool *pool = pnumafs_pool(inode);
-	umode_t old_mode = inode->i_mode;
-	kuid_t old_uid = inode->i_uid;
-	kgid_t old_gid = inode->i_gid;
+	unsigned int valid = iattr->ia_valid;
 	struct pnuma_attr_info attr;
+	umode_t mode = inode->i_mode;
+	kuid_t uid = inode->i_uid;
+	kgid_t gid = inode->i_gid;
 	int err;
 
 	err = setattr_prepare(idmap, dentry, iattr);
 	if (err)
 		return err;
-	if ((iattr->ia_valid & ATTR_SIZE) &&
-	    iattr->ia_size != i_size_read(inode))
+	if ((valid & ATTR_SIZE) && iattr->ia_size != i_size_read(inode))
 		return -EINVAL;
-	if (!(iattr->ia_valid & (ATTR_MODE | ATTR_UID | ATTR_GID))) {
-		setattr_copy(idmap, inode, iattr);
-		return 0;
-	}
 
-	/* What the inode becomes (under its lock) is what the members keep. */
-	setattr_copy(idmap, inode, iattr);
-	attr.mode = inode->i_mode & PNUMA_ATTR_MODE_MASK;
-	attr.uid = from_kuid(&init_user_ns, inode->i_uid);
-	attr.gid = from_kgid(&init_user_ns, inode->i_gid);
-	err = pnuma_pool_set_attr(pool, &attr);
-	if (err) {
-		inode->i_mode = old_mode;
-		inode->i_uid = old_uid;
-		inode->i_gid = old_gid;
+	/*
+	 * What setattr_copy() will make of the owner and mode is kept on the
+	 * members first: nothing sees a mode that was not stored.
+	 */
+	if (valid & (ATTR_MODE | ATTR_UID | ATTR_GID)) {
+		if (valid & ATTR_UID)
+			uid = from_vfsuid(idmap, i_user_ns(inode),
+					  iattr->ia_vfsuid);
+		if (valid & ATTR_GID)
+			gid = from_vfsgid(idmap, i_user_ns(inode),
+					  iattr->ia_vfsgid);
+		if (valid & ATTR_MODE) {
+			mode = iattr->ia_mode;
+			if (!in_group_or_capable(idmap, inode,
+						 make_vfsgid(idmap, i_user_ns(inode),
+							     gid)))
+				mode &= ~S_ISGID;
+		}
+		attr.mode = mode & PNUMA_ATTR_MODE_MASK;
+		attr.uid = from_kuid(&init_user_ns, uid);
+		attr.gid = from_kgid(&init_user_ns, gid);
+		err = pnuma_pool_set_attr(pnumafs_pool(inode), &attr);
+		if (err)
+			return err;
 	}
-	return err;
+	setattr_copy(idmap, inode, iattr);
+	return 0;
 }
 
 static int pnumafs_getattr(struct mnt_idmap *idmap, const struct path *path,
@@ -290,31 +305,44 @@ static struct inode *pnumafs_pool_inode(struct super_block *sb,
 	return inode;
 }
 
-/* The published pool named @name, or NULL. */
+/*
+ * The published pool named @name, referenced, or NULL. Under the pools'
+ * xarray lock, not pnuma_pools_lock: pool creation resolves its device
+ * paths under that one, and a path may cross a pnumafs mount. A pool is
+ * erased from the xarray before its last reference can go.
+ */
 static struct pnuma_pool *pnumafs_find(const struct qstr *name)
 {
 	struct pnuma_pool *pool;
-	unsigned long id;
+	unsigned int id;
+	char buf[16];
 
-	lockdep_assert_held(&pnuma_pools_lock);
-	xa_for_each(&pnuma_pools, id, pool)
-		if (strlen(pool->name) == name->len &&
-		    !memcmp(pool->name, name->name, name->len))
-			return pool;
-	return NULL;
+	if (name->len >= sizeof(buf))
+		return NULL;
+	memcpy(buf, name->name, name->len);
+	buf[name->len] = 0;
+	if (sscanf(buf, "pnuma%u", &id) != 1)
+		return NULL;
+	xa_lock(&pnuma_pools);
+	pool = xa_load(&pnuma_pools, id);
+	if (pool && strcmp(pool->name, buf))
+		pool = NULL;
+	if (pool)
+		kobject_get(&pool->kobj);
+	xa_unlock(&pnuma_pools);
+	return pool;
 }
 
 static struct dentry *pnumafs_lookup(struct inode *dir, struct dentry *dentry,
 				     unsigned int flags)
 {
+	struct pnuma_pool *pool = pnumafs_find(&dentry->d_name);
 	struct inode *inode = NULL;
-	struct pnuma_pool *pool;
 
-	mutex_lock(&pnuma_pools_lock);
-	pool = pnumafs_find(&dentry->d_name);
-	if (pool)
+	if (pool) {
 		inode = pnumafs_pool_inode(dir->i_sb, pool);
-	mutex_unlock(&pnuma_pools_lock);
+		kobject_put(&pool->kobj);
+	}
 	return d_splice_alias(inode, dentry);
 }
 
@@ -326,16 +354,16 @@ static struct dentry *pnumafs_lookup(struct inode *dir, struct dentry *dentry,
 static int pnumafs_d_revalidate(struct dentry *dentry, unsigned int flags)
 {
 	struct inode *inode = d_inode_rcu(dentry);
-	struct pnuma_pool *pool;
 	bool valid;
 
 	if (!inode)
 		return 0;
-	pool = pnumafs_pool(inode);
-	if (!pool)
+	if (!S_ISREG(inode->i_mode))
 		return 1;
+	/* The pool itself may be going with the inode: only compare. */
 	rcu_read_lock();
-	valid = pnumafs_published(pool);
+	valid = xa_load(&pnuma_pools, inode->i_ino - PNUMAFS_ROOT_INO - 1) ==
+		inode->i_private;
 	rcu_read_unlock();
 	return valid;
 }
@@ -346,31 +374,30 @@ static const struct dentry_operations pnumafs_dops = {
 };
 
 /*
- * The pools in id order, one at a time: pnuma_pools_lock is not held
- * while dir_emit() copies to the caller's buffer, which may fault.
+ * The pools in id order, one at a time: the name is copied out under the
+ * xarray's lock (a pool is erased under it before it can go), and
+ * dir_emit(), which may fault, runs without it.
  */
 static int pnumafs_readdir(struct file *file, struct dir_context *ctx)
 {
 	struct pnuma_pool *pool;
 	char name[sizeof(pool->name)];
 	unsigned long id;
-	ino_t ino;
 
 	if (!dir_emit_dots(file, ctx))
 		return 0;
 	for (;;) {
 		id = ctx->pos - 2;
-		mutex_lock(&pnuma_pools_lock);
+		xa_lock(&pnuma_pools);
 		pool = xa_find(&pnuma_pools, &id, ULONG_MAX, XA_PRESENT);
-		if (pool) {
+		if (pool)
 			strscpy(name, pool->name);
-			ino = PNUMAFS_ROOT_INO + 1 + id;
-		}
-		mutex_unlock(&pnuma_pools_lock);
+		xa_unlock(&pnuma_pools);
 		if (!pool)
 			return 0;
 		ctx->pos = id + 2;
-		if (!dir_emit(ctx, name, strlen(name), ino, DT_REG))
+		if (!dir_emit(ctx, name, strlen(name),
+			      PNUMAFS_ROOT_INO + 1 + id, DT_REG))
 			return 0;
 		ctx->pos++;
 	}
@@ -380,6 +407,7 @@ static const struct file_operations pnumafs_dir_fops = {
 	.llseek		= generic_file_llseek,
 	.read		= generic_read_dir,
 	.iterate_shared	= pnumafs_readdir,
+	.fsync		= noop_fsync,
 };
 
 /* Names belong to the pools: nothing is created, linked or removed. */
@@ -395,17 +423,10 @@ static int pnumafs_mknod(struct mnt_idmap *idmap, struct inode *dir,
 	return -EPERM;
 }
 
-static int pnumafs_tmpfile(struct mnt_idmap *idmap, struct inode *dir,
-			   struct file *file, umode_t mode)
-{
-	return -EPERM;
-}
-
 static const struct inode_operations pnumafs_dir_iops = {
 	.lookup		= pnumafs_lookup,
 	.create		= pnumafs_create,
 	.mknod		= pnumafs_mknod,
-	.tmpfile	= pnumafs_tmpfile,
 };
 
 /*
@@ -427,14 +448,14 @@ static int pnumafs_statfs(struct dentry *dentry, struct kstatfs *buf)
 		used = pnuma_pool_used_pages(pool);
 		files = 1;
 	} else {
-		mutex_lock(&pnuma_pools_lock);
+		xa_lock(&pnuma_pools);
 		xa_for_each(&pnuma_pools, id, pool) {
 			blocks += pool->logical_pages;
 			used += min(pnuma_pool_used_pages(pool),
 				    pool->logical_pages);
 			files++;
 		}
-		mutex_unlock(&pnuma_pools_lock);
+		xa_unlock(&pnuma_pools);
 	}
 	buf->f_blocks = blocks;
 	buf->f_bfree = blocks - min(used, blocks);

@@ -186,8 +186,9 @@ enum pnuma_pool_state {
  * @read_only: assembled read-only, as a way out of damage that refuses a
  *	normal assembly: nothing is ever written to its members
  * @misc: /dev/pnumaN
- * @inode: the inode whose mapping every open of /dev/pnumaN shares, so
- *	that unmap_mapping_range() reaches every mapping of a page
+ * @inode: the inode whose mapping every open of /dev/pnumaN and of its
+ *	pnumafs file shares, so that unmap_mapping_range() reaches every
+ *	mapping of a page
  * @lock: protects @state and @users
  * @state: being set up, active, stopping, or dead (a member went away)
  * @users: open files of /dev/pnumaN and of its pnumafs file
@@ -441,6 +442,8 @@ int pnuma_dev_add(struct pnuma_pool *pool);
 void pnuma_dev_del(struct pnuma_pool *pool);
 bool pnuma_dev_kill(struct pnuma_pool *pool);
 int pnuma_file_open(struct pnuma_pool *pool, struct file *file);
+vm_fault_t pnuma_fault_hole(struct vm_fault *vmf, struct pnuma_pool *pool,
+			    struct pnuma_member **m, u64 *ppn);
 int pnuma_file_release(struct inode *inode, struct file *file);
 int pnuma_file_mmap(struct file *file, struct vm_area_struct *vma);
 loff_t pnuma_file_llseek(struct file *file, loff_t offset, int whence);

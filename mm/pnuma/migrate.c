@@ -284,8 +284,13 @@ static unsigned int pnuma_mig_isolate(struct pnuma_pool *pool,
 		for (j = i + 1; j < nr && pages[j].marked &&
 		     pages[j].lpn == pages[j - 1].lpn + 1; j++)
 			;
+		/*
+		 * The pool's pages are mapped by devmap PTEs, zapped whatever
+		 * even_cows says; the anonymous copies private mappings of the
+		 * pnumafs file made are the processes' own, and stay.
+		 */
 		unmap_mapping_range(mapping, pages[i].lpn << PAGE_SHIFT,
-				    (loff_t)(j - i) << PAGE_SHIFT, 1);
+				    (loff_t)(j - i) << PAGE_SHIFT, 0);
 	}
 	return refused;
 }

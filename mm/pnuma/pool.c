@@ -322,8 +322,9 @@ static void pnuma_pool_read_attr(struct pnuma_pool *pool)
  * new ones, and the newest on any member wins at assembly. Nothing is
  * written unless every member can take it.
  *
- * Return: 0, -EROFS for a read-only pool, or -EIO if a member is gone or
- * its page 0 is a known bad block.
+ * Return: 0, -EROFS for a read-only pool, -ENODEV for one being stopped,
+ * or -EIO if it is dead, a member is gone or its page 0 is a known bad
+ * block.
  */
 int pnuma_pool_set_attr(struct pnuma_pool *pool,
 			const struct pnuma_attr_info *attr)
@@ -336,6 +337,12 @@ int pnuma_pool_set_attr(struct pnuma_pool *pool,
 	if (pool->read_only)
 		return -EROFS;
 	guard(mutex)(&pool->alloc_lock);
+	/*
+	 * The file of a pool being stopped (an O_PATH file, a bind mount)
+	 * outlives its members: stop closes them after it took this lock.
+	 */
+	if (READ_ONCE(pool->state) != PNUMA_POOL_ACTIVE)
+		return READ_ONCE(pool->state) == PNUMA_POOL_DEAD ? -EIO : -ENODEV;
 	new.seq = pool->attr.seq + 1;
 	pnuma_attr_encode(&new, pool->uuid, &slot);
 	id = dax_read_lock();
@@ -343,8 +350,6 @@ int pnuma_pool_set_attr(struct pnuma_pool *pool,
 		if (!dax_alive(pool->members[i]->dax_dev) ||
 		    pnuma_member_page_bad(pool->members[i], 0))
 			err = -EIO;
-	if (READ_ONCE(pool->state) == PNUMA_POOL_DEAD)
-		err = -EIO;
 	for (i = 0; i < pool->nr_members && !err; i++) {
 		struct pnuma_attr *slots = pool->members[i]->media.base +
 					   PNUMA_ATTR_OFFSET;

@@ -337,6 +337,8 @@ TEST_F(hostile, pnumafs_refusals)
 	EXPECT_EQ(EPERM, errno);
 	EXPECT_EQ(-1, rmdir(mnt));
 	EXPECT_EQ(EBUSY, errno);
+	/* A member path through pnumafs: refused, not a deadlock. */
+	EXPECT_EQ(ENOTBLK, pnuma_sysfs_write("create", file));
 
 	/* Only the owner (root) may change the owner or the mode. */
 	pid = fork();
