@@ -15,6 +15,10 @@
 #        pmdk.sh load     the workload on node 1 with NUMA balancing on
 #                         and a move_pages(2) storm beside it, until the
 #                         power is cut (prints no TAP)
+#        pmdk.sh bench [NOPS]  make bench: pnuma_pmemobj bench on the
+#                         pool's file and on ext4 -o dax on the third
+#                         NVDIMM, 5 runs each, then on the pool's file
+#                         with NUMA balancing on ("pmdk-bench" lines)
 
 P=/kselftest/pnuma/pnuma_pmemobj
 MNT=/mnt/pnuma
@@ -125,8 +129,38 @@ load)
 	wait
 	exit 1
 	;;
+bench)
+	# The pool over a namespace of each node; the third one (node 0)
+	# gets ext4 -o dax: what a PMDK user would run instead. Both files
+	# 192 MiB, the program on node 0, where both files' pages are.
+	n0= n1= rest=
+	for d in /dev/pmem*; do
+		node=$(cat /sys/block/${d#/dev/}/device/numa_node)
+		if [ "$node" = 0 ] && [ -z "$n0" ]; then n0=$d
+		elif [ "$node" = 1 ] && [ -z "$n1" ]; then n1=$d
+		else rest=$d; fi
+	done
+	echo "size=192M $n0 $n1" >/sys/kernel/mm/pnuma/create || exit 1
+	mount_it || exit 1
+	/sbin/mke2fs -q -t ext4 -b 4096 "$rest" >/dev/null && mkdir -p /mnt/ext4 &&
+		mount -t ext4 -o dax "$rest" /mnt/ext4 || exit 1
+	truncate -s 192M /mnt/ext4/pool || exit 1
+	for i in 1 2 3 4 5; do
+		for f in "$F" /mnt/ext4/pool; do
+			[ "$f" = "$F" ] && what=pnumafs || what=ext4-dax
+			numactl --cpunodebind=0 "$P" bench "$f" "${2:-50000}" |
+				sed -n "s/^pnuma_pmemobj: bench inserts_per_s \([0-9]*\) lookups_per_s \([0-9]*\)/pmdk-bench $what off \1 \2/p"
+		done
+	done
+	balancing_on || exit 1
+	for i in 1 2 3 4 5; do
+		numactl --cpunodebind=0 "$P" bench "$F" "${2:-50000}" |
+			sed -n "s/^pnuma_pmemobj: bench inserts_per_s \([0-9]*\) lookups_per_s \([0-9]*\)/pmdk-bench pnumafs on \1 \2/p"
+	done
+	exit 0
+	;;
 *)
-	echo "usage: $0 setup | verify N | load" >&2
+	echo "usage: $0 setup | verify N | load | bench [NOPS]" >&2
 	exit 2
 	;;
 esac
