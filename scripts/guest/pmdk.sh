@@ -17,7 +17,7 @@
 #                         power is cut (prints no TAP)
 #        pmdk.sh bench [NOPS]  make bench: pnuma_pmemobj bench on the
 #                         pool's file and on ext4 -o dax on the third
-#                         NVDIMM, 5 runs each, then on the pool's file
+#                         NVDIMM, 9 runs each, then on the pool's file
 #                         with NUMA balancing on ("pmdk-bench" lines)
 
 P=/kselftest/pnuma/pnuma_pmemobj
@@ -145,7 +145,7 @@ bench)
 	/sbin/mke2fs -q -t ext4 -b 4096 "$rest" >/dev/null && mkdir -p /mnt/ext4 &&
 		mount -t ext4 -o dax "$rest" /mnt/ext4 || exit 1
 	truncate -s 192M /mnt/ext4/pool || exit 1
-	for i in 1 2 3 4 5; do
+	for i in 1 2 3 4 5 6 7 8 9; do
 		for f in "$F" /mnt/ext4/pool; do
 			[ "$f" = "$F" ] && what=pnumafs || what=ext4-dax
 			numactl --cpunodebind=0 "$P" bench "$f" "${2:-50000}" |
@@ -153,7 +153,7 @@ bench)
 		done
 	done
 	balancing_on || exit 1
-	for i in 1 2 3 4 5; do
+	for i in 1 2 3 4 5 6 7 8 9; do
 		numactl --cpunodebind=0 "$P" bench "$F" "${2:-50000}" |
 			sed -n "s/^pnuma_pmemobj: bench inserts_per_s \([0-9]*\) lookups_per_s \([0-9]*\)/pmdk-bench pnumafs on \1 \2/p"
 	done
