@@ -24,6 +24,8 @@
 
 /* debugfs crash_at: the step at which to cut the power, or none. */
 static enum pnuma_crash_point pnuma_crash_at;
+/* debugfs crash_skip: times the step of crash_at passes before the cut. */
+static atomic_t pnuma_crash_skip = ATOMIC_INIT(0);
 /* debugfs unsafe_no_journal: move pages without the journal (benchmarks). */
 static bool pnuma_no_journal;
 
@@ -56,11 +58,17 @@ __setup("pnuma.crash_at=", pnuma_crash_at_setup);
  *
  * An immediate emergency restart, with nothing flushed but what the
  * protocol made durable; QEMU started with -no-reboot turns it into an
- * exit, which is a power cut as far as the NVDIMMs are concerned.
+ * exit, which is a power cut as far as the NVDIMMs are concerned. The
+ * first crash_skip times the step is reached pass, so that a test can cut
+ * the power in a later transaction of a chain (the hot page's move of an
+ * exchange).
  */
 void pnuma_crash_point(enum pnuma_crash_point cp)
 {
 	if (likely(READ_ONCE(pnuma_crash_at) != cp) || cp == PNUMA_CP_NONE)
+		return;
+	/* The step of an earlier transaction (an exchange's first move). */
+	if (atomic_dec_if_positive(&pnuma_crash_skip) >= 0)
 		return;
 	pr_emerg("injected crash %s\n", pnuma_crash_names[cp]);
 	emergency_restart();
@@ -124,5 +132,6 @@ static const struct file_operations pnuma_crash_at_fops = {
 void __init pnuma_debug_init(struct dentry *dir)
 {
 	debugfs_create_file("crash_at", 0600, dir, NULL, &pnuma_crash_at_fops);
+	debugfs_create_atomic_t("crash_skip", 0600, dir, &pnuma_crash_skip);
 	debugfs_create_bool("unsafe_no_journal", 0600, dir, &pnuma_no_journal);
 }

@@ -20,6 +20,15 @@
  *	the same writer, without the mover: the writer changes node every
  *	half second, and automatic NUMA balancing (numa_balancing_pmem, with
  *	the scanner sped up) moves the pages after it; until the power is cut.
+ *   pnuma_crash exchange STEP SKIP
+ *	make the pool fully allocated (fallocate its pnumafs file from node
+ *	0), fill 128 pages of node 0 and 256 of node 1 with known data, and
+ *	move the 128 to node 1: the move first moves 64 cold pages of node 1
+ *	to node 0 (an exchange); the power is cut at STEP of transaction
+ *	SKIP of the chain (0: the cold pages', 1: the first hot one's).
+ *   pnuma_crash exchange-verify
+ *	after the reboot: every byte of both sets intact, the pool still
+ *	fully allocated (no page leaked or lost), the journal empty.
  *   pnuma_crash storm-verify
  *	every word is what the checkpoint says was durably written (or the
  *	pass in flight wrote): nothing lost, nothing torn, nothing stale.
@@ -300,6 +309,100 @@ static void storm_verify(void)
 	ksft_finished();
 }
 
+#define MAGIC_EXCHANGE	0x31484358454eULL	/* "NEXCH1" */
+#define EXCH_HOT	128
+#define EXCH_COLD	256
+
+/* The first logical page on @node, or -1. */
+static long long first_on_node(char *map, unsigned long long logical, int node)
+{
+	enum { BATCH = 512 };
+	int status[BATCH];
+	void *pages[BATCH];
+	unsigned long long lpn, i, n;
+
+	for (lpn = 0; lpn < logical; lpn += n) {
+		n = logical - lpn < BATCH ? logical - lpn : BATCH;
+		for (i = 0; i < n; i++)
+			pages[i] = map + (lpn + i) * PNUMA_PAGE;
+		if (pnuma_page_status(pages, status, n))
+			return -1;
+		for (i = 0; i < n; i++)
+			if (status[i] == node)
+				return lpn + i;
+	}
+	return -1;
+}
+
+static int run_exchange(const char *step, const char *skip)
+{
+	unsigned long long logical = logical_pages();
+	int fd = pool_fd(), ffd = file_fd();
+	struct pnuma_pm pm;
+	struct record *rec = map_record(&pm);
+	long long l1;
+	char *map;
+
+	/* Node 0 first, up to the pages it keeps for moves, then node 1. */
+	if (pnuma_pin_cpu(pnuma_node_cpu(0)) ||
+	    fallocate(ffd, 0, 0, logical * PNUMA_PAGE))
+		ksft_exit_fail_perror("fallocate the whole pool from node 0");
+	if (pnuma_sysfs_num(POOL "/%s", "used_pages") != (long long)logical)
+		ksft_exit_fail_msg("the pool is not fully allocated\n");
+	map = mmap(NULL, logical * PNUMA_PAGE, PROT_READ | PROT_WRITE,
+		   MAP_SHARED, fd, 0);
+	if (map == MAP_FAILED)
+		ksft_exit_fail_perror("mmap");
+	l1 = first_on_node(map, logical - 1, 1);
+	if (l1 < EXCH_HOT || l1 + EXCH_COLD >= (long long)logical - 1 ||
+	    first_on_node(map, EXCH_HOT, 1) >= 0)
+		ksft_exit_fail_msg("no layout for an exchange (node 1 from %lld)\n",
+				   l1);
+	if (pnuma_write_halves(map, EXCH_HOT, 0, 0xe0, pnuma_node_cpu(0),
+			       pnuma_node_cpu(0)) ||
+	    pnuma_write_halves(map + l1 * PNUMA_PAGE, EXCH_COLD, l1, 0xe2,
+			       pnuma_node_cpu(1), pnuma_node_cpu(1)))
+		ksft_exit_fail_msg("writers failed\n");
+	*rec = (struct record){ .magic = MAGIC_EXCHANGE, .lpn = l1,
+				.pages = EXCH_COLD };
+	pm.persist_fn(rec, sizeof(*rec));
+
+	if (pnuma_debugfs_write("crash_skip", skip) ||
+	    pnuma_debugfs_write("crash_at", step))
+		ksft_exit_fail_perror("crash_at");
+	printf("moving %d pages of node 0 to the full node 1 (from %lld),\n"
+	       "power cut at %s of transaction %s\n", EXCH_HOT, l1, step, skip);
+	fflush(stdout);
+	pnuma_move_range(map, EXCH_HOT, 1, NULL, 0);
+	ksft_exit_fail_msg("the power stayed on\n");
+	return 1;
+}
+
+static void verify_exchange(void)
+{
+	unsigned long long logical = logical_pages();
+	int fd = pool_fd();
+	struct pnuma_pm pm;
+	struct record *rec = map_record(&pm);
+
+	ksft_print_header();
+	ksft_set_plan(4);
+	if (rec->magic != MAGIC_EXCHANGE)
+		ksft_exit_fail_msg("no exchange record\n");
+	ksft_test_result(!pnuma_bad_halves(fd, EXCH_HOT, 0, 0xe0),
+			 "exchange: every byte of the %d hot pages intact\n",
+			 EXCH_HOT);
+	ksft_test_result(!pnuma_bad_halves(fd, rec->pages, rec->lpn, 0xe2),
+			 "exchange: every byte of the %llu pages of node 1 intact\n",
+			 (unsigned long long)rec->pages);
+	ksft_test_result(pnuma_sysfs_num(POOL "/%s", "used_pages") ==
+			 (long long)logical,
+			 "exchange: the pool is still fully allocated: no page lost or leaked\n");
+	ksft_test_result(pnuma_sysfs_num(POOL "/%s", "journal_pending") == 0,
+			 "exchange: the journal is empty\n");
+	ksft_finished();
+}
+
 int main(int argc, char **argv)
 {
 	if (argc == 4 && !strcmp(argv[1], "start"))
@@ -312,7 +415,12 @@ int main(int argc, char **argv)
 		return run_storm(strtoul(argv[2], NULL, 0), 1);
 	if (argc == 2 && !strcmp(argv[1], "storm-verify"))
 		storm_verify();
+	if (argc == 4 && !strcmp(argv[1], "exchange"))
+		return run_exchange(argv[2], argv[3]);
+	if (argc == 2 && !strcmp(argv[1], "exchange-verify"))
+		verify_exchange();
 	fprintf(stderr, "usage: %s start PAGES STEP | verify old|new REPLAYED DISCARDED |\n"
-		"       storm PAGES | autostorm PAGES | storm-verify\n", argv[0]);
+		"       storm PAGES | autostorm PAGES | storm-verify |\n"
+		"       exchange STEP SKIP | exchange-verify\n", argv[0]);
 	return 2;
 }
