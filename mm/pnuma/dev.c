@@ -451,7 +451,9 @@ ssize_t pnuma_file_read_iter(struct kiocb *iocb, struct iov_iter *to)
 /* O_SYNC, O_DSYNC and RWF_DSYNC writes end with what fsync() does. */
 ssize_t pnuma_file_write_iter(struct kiocb *iocb, struct iov_iter *from)
 {
-	return generic_write_sync(iocb, pnuma_rw(iocb, from, true));
+	ssize_t ret = pnuma_rw(iocb, from, true);
+
+	return ret > 0 ? generic_write_sync(iocb, ret) : ret;
 }
 
 /*

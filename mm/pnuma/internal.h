@@ -212,6 +212,8 @@ enum pnuma_pool_state {
  *	only when no member has others: room for moves in a fully allocated
  *	pool; at most %PNUMA_RESERVE_PAGES, and no more than the members
  *	have beyond the logical capacity
+ * @exchange_lock: serialises exchanges, so that two movers neither pick
+ *	the same cold pages nor both make the same room
  * @exchange_next: where the search for cold pages to move out of a full
  *	node resumes (a hint)
  * @exchanged: cold pages moved out of a full node to make room
@@ -247,6 +249,7 @@ struct pnuma_pool {
 	wait_queue_head_t migrate_wq;
 	atomic64_t fallback_allocs;
 	u64 reserve_pages;
+	struct mutex exchange_lock;	/* serialises exchanges */
 	unsigned long exchange_next;
 	atomic64_t exchanged;
 	atomic64_t pages_migrated;
@@ -429,6 +432,8 @@ void pnuma_numa_setup(struct pnuma_pool *pool);
 void pnuma_numa_stop(struct pnuma_pool *pool);
 void pnuma_numa_free(struct pnuma_pool *pool);
 bool pnuma_numa_hot(struct pnuma_pool *pool, u64 lpn, int node);
+void pnuma_numa_note_moved(struct pnuma_pool *pool,
+			   const struct pnuma_mig *pages, unsigned int nr);
 void pnuma_trace_recovery(struct pnuma_pool *pool);
 void pnuma_trace_migrate(struct pnuma_pool *pool, const struct pnuma_mig *p,
 			 enum pnuma_migrate_reason reason);

@@ -526,48 +526,68 @@ static bool pnuma_mig_has(const struct pnuma_mig *pages, unsigned int nr,
 	return false;
 }
 
-/* Logical pages looked at per search for cold pages, at most. */
-#define PNUMA_EXCHANGE_SCAN	4096
+/* Allocated logical pages looked at per search for cold pages, at most. */
+#define PNUMA_EXCHANGE_SCAN	65536
+
+/* Is the page of map entry @entry at @lpn a cold page of @node? */
+static bool pnuma_cold_page(struct pnuma_pool *pool, struct xa_state *xas,
+			    void *entry, int node,
+			    const struct pnuma_mig *pages, unsigned int nr)
+{
+	unsigned long v = xa_to_value(entry);
+
+	return entry != PNUMA_MAP_UNREADABLE &&
+	       pool->members[v & (BIT(PNUMA_MAP_MEMBER_BITS) - 1)]->node == node &&
+	       !xas_get_mark(xas, PNUMA_MIGRATING) &&
+	       !pnuma_mig_has(pages, nr, xas->xa_index) &&
+	       !pnuma_numa_hot(pool, xas->xa_index, node);
+}
 
 /*
  * Up to @want pages held on @node that are not hot there (by the balancing
- * state), not moving and not among @pages, set up to move to @to in @out.
- * The search resumes where the last one stopped and looks at no more than
- * %PNUMA_EXCHANGE_SCAN allocated pages.
+ * state, which also holds pages moved lately), not moving and not among
+ * @pages, set up to move to @to in @out. The search walks the page map
+ * from where the last one stopped, wrapping around, and looks at no more
+ * than %PNUMA_EXCHANGE_SCAN allocated pages.
  */
 static unsigned int pnuma_cold_pages(struct pnuma_pool *pool, int node,
 				     int to, const struct pnuma_mig *pages,
 				     unsigned int nr, struct pnuma_mig *out,
 				     unsigned int want)
 {
-	unsigned long start = READ_ONCE(pool->exchange_next), idx;
-	unsigned int n = 0, seen = 0;
-	bool wrapped = false;
+	unsigned long start = READ_ONCE(pool->exchange_next);
+	XA_STATE(xas, &pool->map, start);
+	unsigned int n = 0, seen = 0, pass;
 	void *entry;
 
-	idx = start;
-	for (;;) {
-		entry = xa_find(&pool->map, &idx, wrapped ? start - 1 : ULONG_MAX,
-				XA_PRESENT);
-		if (!entry) {
-			if (wrapped || !start)
+	rcu_read_lock();
+	for (pass = 0; pass < 2 && n < want && seen < PNUMA_EXCHANGE_SCAN;
+	     pass++) {
+		unsigned long max = pass ? start - 1 : ULONG_MAX;
+
+		if (pass) {
+			if (!start)
 				break;
-			wrapped = true;
-			idx = 0;
-			continue;
+			xas_set(&xas, 0);
 		}
-		if (entry != PNUMA_MAP_UNREADABLE &&
-		    pool->members[xa_to_value(entry) &
-				  (BIT(PNUMA_MAP_MEMBER_BITS) - 1)]->node == node &&
-		    !xa_get_mark(&pool->map, idx, PNUMA_MIGRATING) &&
-		    !pnuma_mig_has(pages, nr, idx) &&
-		    !pnuma_numa_hot(pool, idx, node))
-			out[n++] = (struct pnuma_mig){ .lpn = idx, .node = to };
-		if (n == want || ++seen == PNUMA_EXCHANGE_SCAN || idx == ULONG_MAX)
-			break;
-		idx++;
+		xas_for_each(&xas, entry, max) {
+			if (xas_retry(&xas, entry))
+				continue;
+			if (pnuma_cold_page(pool, &xas, entry, node, pages, nr))
+				out[n++] = (struct pnuma_mig){
+					.lpn = xas.xa_index, .node = to };
+			if (n == want || ++seen == PNUMA_EXCHANGE_SCAN)
+				break;
+			if (!(seen % 1024)) {
+				xas_pause(&xas);
+				rcu_read_unlock();
+				cond_resched();
+				rcu_read_lock();
+			}
+		}
 	}
-	WRITE_ONCE(pool->exchange_next, idx + 1);
+	rcu_read_unlock();
+	WRITE_ONCE(pool->exchange_next, n ? out[n - 1].lpn + 1 : xas.xa_index);
 	return n;
 }
 
@@ -575,19 +595,24 @@ static unsigned int pnuma_cold_pages(struct pnuma_pool *pool, int node,
  * An exchange: where the pages of this move need more free pages on a
  * node than its members have (a fully allocated pool keeps only its
  * reserve), move that many cold pages of the node first to the member
- * with the most room elsewhere. Each is an ordinary journalled move, so a
+ * with the most room elsewhere, one exchange at a time per pool, with the
+ * caller's rights (@mm, @move_all). Each is an ordinary journalled move, so a
  * crash between them, or in one, loses nothing: every page is whole at
  * its old place or its new one. The pages of this move then find room;
  * where too few cold pages could move, some get -ENOMEM as before.
  */
 static void pnuma_make_room(struct pnuma_pool *pool, struct pnuma_mig *pages,
-			    unsigned int nr)
+			    unsigned int nr, struct mm_struct *mm, bool move_all)
 {
 	struct pnuma_mig *out = NULL;
 	struct pnuma_member *m, *to;
 	unsigned int i, j, k, need;
-	u64 ppn, room;
+	u64 room;
 
+	if (!pool->reserve_pages ||
+	    READ_ONCE(pool->state) != PNUMA_POOL_ACTIVE)
+		return;
+	guard(mutex)(&pool->exchange_lock);
 	for (i = 0; i < nr; i++) {
 		int node = pages[i].node;
 
@@ -595,11 +620,10 @@ static void pnuma_make_room(struct pnuma_pool *pool, struct pnuma_mig *pages,
 			;
 		if (j < i)
 			continue;	/* this node was seen */
+		/* The pages that will move (pnuma_mig_prepare() said so). */
 		need = 0;
 		for (j = i; j < nr; j++)
-			if (pages[j].node == node &&
-			    !pnuma_page_lookup(pool, pages[j].lpn, &m, &ppn) &&
-			    m->node != node)
+			if (pages[j].node == node && pages[j].status == -EAGAIN)
 				need++;
 		room = pnuma_node_room(pool, node);
 		if (need <= room || !pnuma_node_any_member(pool, node))
@@ -625,8 +649,12 @@ static void pnuma_make_room(struct pnuma_pool *pool, struct pnuma_mig *pages,
 		k = pnuma_cold_pages(pool, node, to->node, pages, nr, out,
 				     min_t(unsigned int, need,
 					   PNUMA_JREC_MAX_ENTRIES));
+		/*
+		 * As the caller may: without MPOL_MF_MOVE_ALL, pages other
+		 * processes map stay (-EACCES), as in move_pages(2).
+		 */
 		if (k)
-			atomic64_add(pnuma_migrate(pool, out, k, NULL, true,
+			atomic64_add(pnuma_migrate(pool, out, k, mm, move_all,
 						   PNUMA_MR_EXCHANGE),
 				     &pool->exchanged);
 	}
@@ -666,14 +694,14 @@ int pnuma_migrate(struct pnuma_pool *pool, struct pnuma_mig *pages,
 			pages[i].status = -EROFS;
 		return 0;
 	}
-	if (reason != PNUMA_MR_EXCHANGE)
-		pnuma_make_room(pool, pages, nr);
 	buf = kmalloc(sizeof(*buf), GFP_KERNEL);
 	for (i = 0; i < nr; i++) {
 		pnuma_mig_prepare(pool, &pages[i], mm, move_all);
 		if (!buf && pages[i].status == -EAGAIN)
 			pages[i].status = -ENOMEM;
 	}
+	if (reason != PNUMA_MR_EXCHANGE)
+		pnuma_make_room(pool, pages, nr, mm, move_all);
 	failed = pnuma_mig_isolate(pool, pages, nr);
 	for (i = 0; i < nr; i++)
 		if (pages[i].status == -EAGAIN)
@@ -703,6 +731,8 @@ int pnuma_migrate(struct pnuma_pool *pool, struct pnuma_mig *pages,
 		pnuma_trace_migrate(pool, &pages[i], reason);
 	}
 	wake_up_all(&pool->migrate_wq);
+	if (reason != PNUMA_MR_NUMA_BALANCING)
+		pnuma_numa_note_moved(pool, pages, nr);
 	atomic64_add(moved, &pool->pages_migrated);
 	atomic64_add(failed, &pool->migrate_failed);
 	count_vm_events(PNUMA_MIGRATE_SUCCESS, moved);

@@ -385,9 +385,10 @@ int pnuma_numa_fault(struct vm_fault *vmf, pte_t pte, bool writable,
 	if (v != PNUMA_NV_MIGRATE)
 		return f.page_nid;
 
-	/* A full node makes room by an exchange (pnuma_migrate()). */
-	dst = pnuma_node_member(pool, f.this_nid) ?:
-	      pnuma_node_any_member(pool, f.this_nid);
+	/* A full node makes room by an exchange, where members keep some. */
+	dst = pnuma_node_member(pool, f.this_nid);
+	if (!dst && pool->reserve_pages)
+		dst = pnuma_node_any_member(pool, f.this_nid);
 	if (dst && !pnuma_numa_rate_ok(dst)) {
 		count_vm_event(PNUMA_NUMA_RATE_LIMITED);
 		atomic64_inc(&numa->rate_limited);
@@ -509,8 +510,9 @@ void pnuma_numa_stop(struct pnuma_pool *pool)
  * @node: the node
  *
  * For the choice of a cold page to move out of a full node: a page whose
- * last hinting fault came from @node, or that is queued to move, is hot;
- * one without a recorded fault is not.
+ * last hinting fault came from @node, that is queued to move, or that
+ * moved within its hold time, is hot; one without a recorded fault is
+ * not.
  *
  * Return: true if it is hot on @node.
  */
@@ -523,8 +525,43 @@ bool pnuma_numa_hot(struct pnuma_pool *pool, u64 lpn, int node)
 		return false;
 	v = atomic64_read(state);
 	return (v & PNUMA_NS_QUEUED) ||
+	       ((v & PNUMA_NS_MOVED) &&
+		pnuma_numa_since(pnuma_numa_now(), v) < pnuma_numa_hold(v)) ||
 	       ((v & PNUMA_NS_VALID) &&
 		cpupid_to_nid((int)FIELD_GET(PNUMA_NS_CPUPID, v)) == node);
+}
+
+/**
+ * pnuma_numa_note_moved() - hold pages moved by request or by an exchange
+ * @pool: the pool
+ * @pages: the pages of a pnuma_migrate() call, their statuses set
+ * @nr: how many
+ *
+ * A page a move_pages(2) placed, or an exchange moved out of the way, is
+ * held for its hold time like one balancing moved: neither balancing nor
+ * the next exchange (pnuma_numa_hot()) moves it straight back, so that a
+ * request of more than a batch does not undo its own first batches.
+ */
+void pnuma_numa_note_moved(struct pnuma_pool *pool,
+			   const struct pnuma_mig *pages, unsigned int nr)
+{
+	u32 now = pnuma_numa_now();
+	atomic64_t *state;
+	unsigned int i;
+	u64 old, new;
+
+	for (i = 0; i < nr; i++) {
+		if (!pages[i].marked || pages[i].status < 0)
+			continue;
+		state = pnuma_numa_state(&pool->numa, pages[i].lpn, true);
+		if (!state)
+			continue;
+		old = atomic64_read(state);
+		do {
+			new = pnuma_numa_moved(old, true, now) |
+			      (old & PNUMA_NS_QUEUED);
+		} while (!atomic64_try_cmpxchg(state, &old, new));
+	}
 }
 
 /**

@@ -229,6 +229,7 @@ static struct pnuma_pool *pnuma_pool_alloc(unsigned int nr)
 	mutex_init(&pool->alloc_lock);
 	xa_init(&pool->map);
 	init_rwsem(&pool->fault_lock);
+	mutex_init(&pool->exchange_lock);
 	init_waitqueue_head(&pool->migrate_wq);
 	pnuma_numa_init(pool);
 	pool->state = PNUMA_POOL_SETUP;

@@ -37,8 +37,8 @@
  *	process runs the workload: no PMDK here.
  *   pnuma_pmemobj move PATH NODE N
  *	move_pages(2) the first N pages of the file that are not on NODE to
- *	NODE in one call; prints "pnuma_pmemobj: move: M of N moved" and
- *	exits 0 only if every one did.
+ *	NODE in one call; prints "pnuma_pmemobj: move: M of N moved, T there
+ *	now" and exits 0 only if every one moved and is still there.
  *
  * The pool holds a hash map (a fixed power-of-two array of buckets,
  * chained) from 64-bit keys to records of key, sequence number, 64 bytes
@@ -1092,7 +1092,7 @@ static noreturn void cmd_storm(void)
 
 static int cmd_move(int node, size_t want)
 {
-	size_t pages = pool_size / 4096, i, n = 0, moved = 0;
+	size_t pages = pool_size / 4096, i, n = 0, moved = 0, there;
 	void **addrs = calloc(want, sizeof(*addrs));
 	int *nodes = calloc(want, sizeof(*nodes));
 	int *status = calloc(want, sizeof(*status));
@@ -1121,8 +1121,14 @@ static int cmd_move(int node, size_t want)
 		fail("move_pages: %s", strerror(errno));
 	for (i = 0; i < n; i++)
 		moved += status[i] == node;
-	printf(PROG ": move: %zu of %zu moved\n", moved, want);
-	return moved == want ? 0 : 1;
+	/* Where they are now: an exchange must not have moved them back. */
+	if (n && syscall(SYS_move_pages, 0, n, addrs, NULL, status, 0))
+		fail("move_pages: %s", strerror(errno));
+	for (i = 0, there = 0; i < n; i++)
+		there += status[i] == node;
+	printf(PROG ": move: %zu of %zu moved, %zu there now\n", moved, want,
+	       there);
+	return moved == want && there == want ? 0 : 1;
 }
 
 int main(int argc, char **argv)
